@@ -46,6 +46,16 @@ template <class Op, class... A> struct args_of<expr<Op, A...>> {
 };
 template <class E, std::size_t I> using arg_t = typename args_of<E>::template at<I>;
 
+// Is E a kron, or a sum/difference/negation with a kron among its terms?
+// Such terms are kept apart so that sums over positions can collapse them.
+template <class E> struct has_kron_term : std::bool_constant<is_kron_v<E>> {};
+template <class Op, class... A>
+  requires(std::is_same_v<Op, op::add> || std::is_same_v<Op, op::sub> || std::is_same_v<Op, op::neg>)
+struct has_kron_term<expr<Op, A...>> : std::bool_constant<(has_kron_term<A>::value || ...)> {};
+template <class E> inline constexpr bool has_kron_term_v = has_kron_term<E>::value;
+template <class E>
+inline constexpr bool is_kron_sum_v = (is_node_v<E, op::add> || is_node_v<E, op::sub>) && has_kron_term_v<E>;
+
 // Same Kronecker selector [i == j] on both sides?
 template <class A, class B>
 inline constexpr bool same_kron_v = [] {
@@ -54,6 +64,13 @@ inline constexpr bool same_kron_v = [] {
   else
     return false;
 }();
+
+// a + b or a − b, through the simplifying builders (defined below).
+template <class Op, class A, class B>
+constexpr auto rebuild_binary(A a, B b) {
+  if constexpr (std::is_same_v<Op, op::add>) return a + b;
+  else return a - b;
+}
 
 constexpr std::intmax_t gcd(std::intmax_t a, std::intmax_t b) {
   a = a < 0 ? -a : a;
@@ -160,6 +177,10 @@ constexpr auto operator*(A a, B b) {
     return -(detail::arg_t<A, 0>{} * b);
   else if constexpr (detail::is_neg_v<B>)  // rule mul_neg: a·(−b) → −(a·b)
     return -(a * detail::arg_t<B, 0>{});
+  else if constexpr (detail::is_kron_sum_v<B>)  // rule kron_distribute: a·(k1 ± k2) → a·k1 ± a·k2
+    return detail::rebuild_binary<op_of<B>>(a * detail::arg_t<B, 0>{}, a * detail::arg_t<B, 1>{});
+  else if constexpr (detail::is_kron_sum_v<A>)  // rule kron_distribute: (k1 ± k2)·b → k1·b ± k2·b
+    return detail::rebuild_binary<op_of<A>>(detail::arg_t<A, 0>{} * b, detail::arg_t<A, 1>{} * b);
   else if constexpr (detail::is_kron_v<B>)  // rule kron_out_of_mul: a·[i=j]h → [i=j](a·h)
     return kron(detail::arg_t<B, 0>{}, detail::arg_t<B, 1>{}, a * detail::arg_t<B, 2>{});
   else if constexpr (detail::is_kron_v<A>)  // rule kron_out_of_mul: [i=j]h·b → [i=j](h·b)
@@ -191,6 +212,8 @@ constexpr auto operator/(A a, B b) {
     return detail::rational<B::den, B::num>{} * a;
   else if constexpr (detail::is_neg_v<A>)  // rule div_neg: (−a)/b → −(a/b)
     return -(detail::arg_t<A, 0>{} / b);
+  else if constexpr (detail::is_kron_sum_v<A>)  // rule kron_distribute: (k1 ± k2)/b → k1/b ± k2/b
+    return detail::rebuild_binary<op_of<A>>(detail::arg_t<A, 0>{} / b, detail::arg_t<A, 1>{} / b);
   else if constexpr (detail::is_kron_v<A>)  // rule kron_out_of_div
     return kron(detail::arg_t<A, 0>{}, detail::arg_t<A, 1>{}, detail::arg_t<A, 2>{} / b);
   else
@@ -281,6 +304,11 @@ constexpr auto select(C, A a, B b) {
   else if constexpr (detail::same_kron_v<A, B>)  // rule kron_out_of_select
     return kron(detail::arg_t<A, 0>{}, detail::arg_t<A, 1>{},
                 select(C{}, detail::arg_t<A, 2>{}, detail::arg_t<B, 2>{}));
+  else if constexpr (detail::is_kron_sum_v<A> && is_zero_v<B>)
+    // rule kron_distribute: select(c, k1 ± k2, 0) → select(c, k1, 0) ± select(c, k2, 0)
+    return detail::rebuild_binary<op_of<A>>(select(C{}, detail::arg_t<A, 0>{}, b), select(C{}, detail::arg_t<A, 1>{}, b));
+  else if constexpr (is_zero_v<A> && detail::is_kron_sum_v<B>)
+    return detail::rebuild_binary<op_of<B>>(select(C{}, a, detail::arg_t<B, 0>{}), select(C{}, a, detail::arg_t<B, 1>{}));
   else if constexpr (detail::is_kron_v<A> && is_zero_v<B>)  // rule kron_out_of_select
     return kron(detail::arg_t<A, 0>{}, detail::arg_t<A, 1>{}, select(C{}, detail::arg_t<A, 2>{}, b));
   else if constexpr (is_zero_v<A> && detail::is_kron_v<B>)  // rule kron_out_of_select
@@ -372,12 +400,21 @@ constexpr auto operator""_c() {
 }  // namespace literals
 
 // Mixing a runtime number into an expression cannot be folded into its type.
-template <expression A, class N>
-  requires std::is_arithmetic_v<N>
-constexpr auto operator*(N, A) {
+template <class N>
+concept runtime_number = std::is_arithmetic_v<N>;
+#define XLOSS_REJECT_NUMBER(SYM)                                                                         \
+  template <expression A, runtime_number N> constexpr auto operator SYM(N, A) { reject_number<N>(); }   \
+  template <expression A, runtime_number N> constexpr auto operator SYM(A, N) { reject_number<N>(); }
+template <class N>
+constexpr void reject_number() {
   static_assert(sizeof(N) == 0,
                 "xloss: use a compile-time constant (2_c, 0.5_c) or a parameter (param<\"name\">), "
                 "not a runtime number, inside an expression");
 }
+XLOSS_REJECT_NUMBER(+)
+XLOSS_REJECT_NUMBER(-)
+XLOSS_REJECT_NUMBER(*)
+XLOSS_REJECT_NUMBER(/)
+#undef XLOSS_REJECT_NUMBER
 
 }  // namespace xloss

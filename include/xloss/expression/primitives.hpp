@@ -95,11 +95,12 @@ struct log1p {
   template <class V> static V eval(const V& a) { return lane::log1p(a); }
   static constexpr auto partial(arg_c<0>, auto, auto a) { return one{} / (one{} + a); }
 };
-// expm1(a) = exp(a) − 1, accurate for small a;  ∂ = expm1 + 1.
+// expm1(a) = exp(a) − 1, accurate for small a;  ∂ = exp(a) (not expm1 + 1,
+// which cancels to 0 for a ≪ 0).
 struct expm1 {
   static constexpr std::string_view name = "expm1";
   template <class V> static V eval(const V& a) { return lane::expm1(a); }
-  static constexpr auto partial(arg_c<0>, auto self, auto) { return self + one{}; }
+  static constexpr auto partial(arg_c<0>, auto, auto a) { return xloss::exp(a); }
 };
 // sqrt;  ∂ = 1/(2·sqrt) (reuses the value; +inf at 0, as in PyTorch).
 struct sqrt {

@@ -67,6 +67,7 @@ struct pnorm : reduction<K, reduce::lowered> {
 template <int K>
 struct extent {
   static constexpr std::string_view name = "extent";
+  static constexpr int index = K;
 };
 // X[i]: a row element at an index expression (label, k, argmin, out).
 struct at {};

@@ -20,6 +20,9 @@ struct depends_on<expr<Op, A...>, I> {
     return (depends_on<A, I>::value || ...);
   }();
 };
+// X[i] reads row X at position i only: it depends on what i depends on.
+template <class R, class J, class I>
+struct depends_on<expr<op::at, R, J>, I> : depends_on<J, I> {};
 template <class E, class I> inline constexpr bool depends_on_v = depends_on<E, I>::value;
 
 // rebuild<Op>(args...): a node of Op over new operands, through Op's builder
@@ -85,8 +88,7 @@ constexpr auto make_sum(Body b) {
       return kron(typename P::i{}, typename P::j{}, make_sum<K>(typename P::h{}));
     else
       return expr<op::sum<K>, Body>{};
-  } else if constexpr ((is_node_v<Body, op::add> || is_node_v<Body, op::sub>) &&
-                       (is_kron_v<arg_t<Body, 0>> || is_kron_v<arg_t<Body, 1>>)) {
+  } else if constexpr (is_kron_sum_v<Body>) {
     // rule sum_split: Σ (a ± b) → Σ a ± Σ b, when a term can collapse
     return rebuild<op_of<Body>>(make_sum<K>(arg_t<Body, 0>{}), make_sum<K>(arg_t<Body, 1>{}));
   } else {

@@ -128,6 +128,12 @@ struct thread_count {
   int n;
 };
 inline thread_count threads(int n) { return {n}; }
+// divide_by(c): with reduction::sum, divide the loss and every gradient by c
+// (e.g. KLDiv's batchmean divides by the batch size, not the element count).
+struct divisor {
+  double by;
+};
+inline divisor divide_by(double c) { return {c}; }
 
 template <class B> inline constexpr bool is_input_v = false;
 template <class V, class S> inline constexpr bool is_input_v<input<V, S>> = true;

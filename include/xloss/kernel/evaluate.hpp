@@ -100,18 +100,18 @@ inline void fail(const std::string& what) { throw std::invalid_argument("xloss: 
 
 // Everything about one evaluation that does not depend on the engine: the
 // plan's types, the data views, the shape checks.
+
 template <class Loss, class... B>
 struct prepared {
   using T = typename real_scalar<B...>::type;
   static_assert(!std::is_void_v<T>, "xloss: the loss has no real-valued data bound (x = some Eigen vector)");
   static_assert((same_real_v<T, B> && ...),
                 "xloss: all real data and gradients of one evaluation have the same scalar type (float or double)");
+  static_assert(!depends_on_v<Loss, index_var<0>> && !depends_on_v<Loss, index_var<1>>,
+                "xloss: the loss depends on a row outside a reduction; reduce it (sum, max_over, logsumexp, X[y] …)");
   using terms = terminals_t<tlist<>, Loss>;
   static_assert(all_terminals_bound(terms{}, tlist<B...>{}),
                 "xloss: a variable of the loss is not bound to data (bind it: x = data, m = value)");
-  static_assert(((is_grad_output_v<B> || is_loss_output_v<B> || std::is_same_v<B, thread_count> ||
-                  contains_v<binding_var_t<B>, terms>) && ...),
-                "xloss: data is bound to a variable that the loss does not use");
   using scalar_vars = typename concat<grad_var_if<B, is_scalar_var_t>...>::type;
   using row_vars = typename concat<grad_var_if<B, is_row_var_t>...>::type;
   static_assert(scalar_vars::size + row_vars::size == (std::size_t(is_grad_output_v<B>) + ...),
@@ -123,6 +123,7 @@ struct prepared {
 
   data_t data;
   int threads = default_threads();
+  double total_divisor = 1;  // the reduced loss is the per-sample sum divided by this
 
   prepared(reduction r, const B&... b) {
     std::string n_from, cols_from;
@@ -135,8 +136,10 @@ struct prepared {
              std::to_string(data.n));
       }
     };
+    // Data bound to a variable the loss does not read is ignored (generic
+    // code may bind more than one loss needs); its gradient is zero.
     auto take_input = [&]<class Bi>(const Bi& bi) {
-      if constexpr (is_input_v<Bi> || is_param_value_v<Bi>) {
+      if constexpr ((is_input_v<Bi> || is_param_value_v<Bi>) && contains_v<binding_var_t<Bi>, terms>) {
         using Var = binding_var_t<Bi>;
         auto& in = data.inputs[index_of_v<Var, terms>];
         std::string name(Var::name);
@@ -172,6 +175,9 @@ struct prepared {
       } else if constexpr (std::is_same_v<Bi, thread_count>) {
         if (bi.n < 1) fail("threads(" + std::to_string(bi.n) + "): the thread count must be at least 1");
         threads = bi.n;
+      } else if constexpr (std::is_same_v<Bi, xloss::divisor>) {
+        if (r != reduction::sum) fail("divide_by(c) goes with reduction::sum");
+        total_divisor = bi.by;
       }
     };
     (take_input(b), ...);
@@ -193,7 +199,8 @@ struct prepared {
     (take_output(b), ...);
     if (r == reduction::none && data.losses.p == nullptr && data.n > 0)
       fail("reduction::none writes the per-sample losses: bind loss_out = <vector>");
-    data.scale = r == reduction::mean && data.n > 0 ? T(1) / static_cast<T>(data.n) : T(1);
+    if (r == reduction::mean) total_divisor = static_cast<double>(data.n);
+    data.scale = total_divisor != 1 && total_divisor != 0 ? static_cast<T>(1 / total_divisor) : T(1);
   }
 
   // Every label must be a position of the rows it indexes.
@@ -218,6 +225,21 @@ struct prepared {
 };
 
 }  // namespace detail
+
+// The plan of a loss with gradients with respect to Wrt..., for inspection:
+//   using P = xloss::plan_for<decltype(loss), decltype(x)>;
+//   static_assert(P::elementwise && xloss::plan::count_v<typename P::sample, xloss::op::exp> == 1);
+namespace detail {
+template <class Loss, class... Wrt>
+using plan_for_t = plan::plan<
+    decltype(plan::lower(Loss{})),
+    typename detail::lowered_grads<Loss, typename detail::concat<std::conditional_t<
+                                             is_scalar_var_v<Wrt>, detail::tlist<Wrt>, detail::tlist<>>...>::type>::type,
+    typename detail::lowered_grads<Loss, typename detail::concat<std::conditional_t<
+                                             is_row_var_v<Wrt>, detail::tlist<Wrt>, detail::tlist<>>...>::type>::type>;
+}  // namespace detail
+template <class Loss, class... Wrt>
+using plan_for = detail::plan_for_t<std::remove_cvref_t<Loss>, std::remove_cvref_t<Wrt>...>;
 
 // Chunks of samples: their size depends only on N (never on the thread
 // count), at most max_chunks of them, each with its own partial sum.
@@ -244,16 +266,14 @@ auto evaluate(Loss, reduction r, B&&... bindings) {
     const exec_t* exec;
     double* partial;
     std::ptrdiff_t chunk, n;
-  } j{&exec, partial.data(), chunk, data.n};
+  } work{&exec, partial.data(), chunk, data.n};
   detail::thread_pool::instance().run(prep.threads, chunks, [](void* p, std::ptrdiff_t c) {
     auto& jb = *static_cast<job*>(p);
     jb.partial[c] = jb.exec->run(c * jb.chunk, std::min(jb.n, (c + 1) * jb.chunk));
-  }, &j);
+  }, &work);
 
   double total = detail::pairwise_sum(partial.data(), chunks);
-  if (r == reduction::mean)
-    return data.n == 0 ? std::numeric_limits<T>::quiet_NaN() : static_cast<T>(total / static_cast<double>(data.n));
-  return static_cast<T>(total);
+  return static_cast<T>(total / prep.total_divisor);  // mean over no samples: 0/0 = NaN, as PyTorch
 }
 
 }  // namespace xloss

@@ -45,8 +45,13 @@ template <class E>
 inline constexpr bool is_leaf_v = is_data_terminal_v<E> || is_index_var_v<E> || std::is_same_v<E, out_index> ||
                                   is_node_v<E, op::at> || requires { op_of<E>::index; } && !is_reduction_v<E>;
 
+// The lanes the kernel runs on: native SIMD packs for float and double, one
+// scalar at a time for any other type (e.g. the tests' counting scalar).
+template <class T> struct lane_for { using type = T; };
 template <class T>
-using lane_of = std::conditional_t<lane::fast_v<T>, simd::pack<T, simd::native_lanes<T>>, T>;
+  requires lane::fast_v<T>
+struct lane_for<T> { using type = simd::pack<T, simd::native_lanes<T>>; };
+template <class T> using lane_of = typename lane_for<T>::type;
 
 // ------------------------------------------------------------ lane memory
 template <class V, class S>
@@ -369,7 +374,7 @@ struct executor {
 
   // Loss sums in double: a float pack widens lane by lane.
   static auto wide_zero() {
-    if constexpr (lane::is_pack_v<V>) return simd::pack<double, W>(0.0);
+    if constexpr (lane::is_pack_v<V>) return simd::pack<double, lane::width_v<V>>(0.0);
     else return 0.0;
   }
   static auto to_wide(const V& v) {

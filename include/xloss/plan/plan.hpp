@@ -151,6 +151,12 @@ struct uses_axis<expr<Op, A...>>
     : std::bool_constant<is_reduction_op_v<Op> || std::is_same_v<Op, op::at> ||
                          requires { Op::index; } || (uses_axis<A>::value || ...)> {};
 
+// count_v<Schedule, Op>: how many scheduled nodes apply Op — each is computed
+// once per sample (or per position, in an element schedule).
+template <class L, class Op> inline constexpr std::size_t count_v = 0;
+template <class... E, class Op>
+inline constexpr std::size_t count_v<tlist<E...>, Op> = (std::size_t(is_node_v<E, Op>) + ... + 0);
+
 // ------------------------------------------------------------ the plan
 // Roots: the lowered loss, then the lowered derivatives for per-sample
 // scalars, then those for rows (free index `out`).
