@@ -1,0 +1,76 @@
+#pragma once
+// Loads and stores between memory and pack<T, W>: contiguous, partial (the
+// loop tail) and strided. Partial forms touch only elements [0, n): they are
+// what lets a kernel process a tail without reading past the user's array.
+#include <cstddef>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "xloss/simd/pack_core.hpp"
+
+namespace xloss::simd {
+
+namespace detail {
+[[noreturn]] inline void throw_bad_lane_count(const char* function, int n, int width) {
+  throw std::invalid_argument(std::string("xloss::simd::") + function + ": n = " +
+                              std::to_string(n) + " is outside [0, " + std::to_string(width) +
+                              "] (the pack width)");
+}
+// Inline test + noreturn throw: the optimiser then knows n <= W afterwards.
+inline void check_lane_count(const char* function, int n, int width) {
+  if (n < 0 || n > width) [[unlikely]]
+    throw_bad_lane_count(function, n, width);
+}
+}  // namespace detail
+
+// p need not be aligned.
+template <int W, class T> pack<T, W> load(const T* p) {
+  pack<T, W> r;
+  std::memcpy(&r.v, p, sizeof r.v);
+  return r;
+}
+
+// Lanes i < n get p[i], the others get fill. Never reads p[n] or beyond.
+// Throws std::invalid_argument unless 0 <= n <= W.
+template <int W, class T> pack<T, W> load_partial(const T* p, int n, T fill) {
+  detail::check_lane_count("load_partial", n, W);
+  pack<T, W> r(fill);
+  for (int i = 0; i < n; ++i) r.v[i] = p[i];
+  return r;
+}
+
+// Lane i gets p[i * stride]; stride may be zero or negative.
+template <int W, class T> pack<T, W> load_strided(const T* p, std::ptrdiff_t stride) {
+  pack<T, W> r;
+  for (int i = 0; i < W; ++i) r.v[i] = p[i * stride];
+  return r;
+}
+
+template <int W, class T>
+pack<T, W> load_strided_partial(const T* p, std::ptrdiff_t stride, int n, T fill) {
+  detail::check_lane_count("load_strided_partial", n, W);
+  pack<T, W> r(fill);
+  for (int i = 0; i < n; ++i) r.v[i] = p[i * stride];
+  return r;
+}
+
+template <class T, int W> void store(T* p, pack<T, W> a) { std::memcpy(p, &a.v, sizeof a.v); }
+
+// Writes p[i] = a[i] for i < n only.
+template <class T, int W> void store_partial(T* p, pack<T, W> a, int n) {
+  detail::check_lane_count("store_partial", n, W);
+  for (int i = 0; i < n; ++i) p[i] = a.v[i];
+}
+
+template <class T, int W> void store_strided(T* p, std::ptrdiff_t stride, pack<T, W> a) {
+  for (int i = 0; i < W; ++i) p[i * stride] = a.v[i];
+}
+
+template <class T, int W>
+void store_strided_partial(T* p, std::ptrdiff_t stride, pack<T, W> a, int n) {
+  detail::check_lane_count("store_strided_partial", n, W);
+  for (int i = 0; i < n; ++i) p[i * stride] = a.v[i];
+}
+
+}  // namespace xloss::simd
