@@ -12,8 +12,9 @@ set -euo pipefail
 
 # build-essential/g++: GCC 12 and libasan/libubsan for the sanitizer build.
 # libclang-rt-14-dev: clang's sanitizer runtimes (a clang + XLOSS_SANITIZE build).
+# python3: the benchmark report (scripts/main.sh), standard library only.
 packages=(build-essential g++ cmake ninja-build clang-14 libclang-rt-14-dev
-          libboost-dev libboost-test-dev libeigen3-dev libbenchmark-dev)
+          libboost-dev libboost-test-dev libeigen3-dev libbenchmark-dev python3)
 torch_packages=(python3 python3-torch libtorch-dev)
 
 for arg in "$@"; do

@@ -21,12 +21,11 @@
 #include <xloss/derivative/derive.hpp>
 #include <xloss/kernel/bind.hpp>
 #include <xloss/kernel/fused.hpp>
+#include <xloss/kernel/reduction.hpp>
 #include <xloss/plan/lower.hpp>
 #include <xloss/plan/plan.hpp>
 
 namespace xloss {
-
-enum class reduction { none, mean, sum };
 
 namespace detail {
 
@@ -199,8 +198,23 @@ struct prepared {
     (take_output(b), ...);
     if (r == reduction::none && data.losses.p == nullptr && data.n > 0)
       fail("reduction::none writes the per-sample losses: bind loss_out = <vector>");
+    data.contiguous = unit_strides();
     if (r == reduction::mean) total_divisor = static_cast<double>(data.n);
     data.scale = total_divisor != 1 && total_divisor != 0 ? static_cast<T>(1 / total_divisor) : T(1);
+  }
+
+  // Do all real inputs and outputs have unit stride along their loop (the
+  // row for rows, the samples for per-sample values)?
+  bool unit_strides() const {
+    bool unit = true;
+    auto along = [&](const auto& v, bool row) { unit = unit && (v.p == nullptr || (row ? v.cs : v.vstride()) == 1 || v.size() <= 1); };
+    detail::for_each_type(terms{}, [&]<class Var>() {
+      if constexpr (is_row_var_v<Var> || is_scalar_var_v<Var>) along(data.inputs[index_of_v<Var, terms>].real, is_row_var_v<Var>);
+    });
+    for (std::size_t g = 0; g < scalar_vars::size; ++g) along(data.grads[g], false);
+    for (std::size_t g = scalar_vars::size; g < data.grads.size(); ++g) along(data.grads[g], true);
+    if (data.losses.p != nullptr) along(data.losses, false);
+    return unit;
   }
 
   // Every label must be a position of the rows it indexes.

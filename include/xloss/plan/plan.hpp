@@ -114,6 +114,17 @@ template <class... R> struct all_operands<tlist<R...>> {
 };
 template <class L> using all_operands_t = typename all_operands<L>::type;
 
+// outer_refs_t<Sched, Extra>: what a loop over Sched reads from outside it —
+// the per-sample values it broadcasts once before the loop. Extra lists
+// further nodes the loop reads (reduction operands, gradient roots).
+template <class Sched, class Extra> struct outer_refs;
+template <class... N, class Extra> struct outer_refs<tlist<N...>, Extra> {
+  template <class E> struct outside : std::bool_constant<!detail::contains_v<E, tlist<N...>>> {};
+  using reads = typename fold<Extra, tlist<operands_t<N>...>, detail::union_>::type;
+  using type = detail::filter_t<reads, outside>;
+};
+template <class Sched, class Extra = tlist<>> using outer_refs_t = typename outer_refs<Sched, Extra>::type;
+
 // ------------------------------------------------------------ stages
 template <class E> struct stage;
 template <class L> struct max_stage;
