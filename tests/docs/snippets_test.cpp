@@ -12,7 +12,7 @@ using namespace xloss::literals;
 
 // docs/guide.md, "Adding a primitive".
 namespace my {
-struct softsign {  // x / (1 + |x|)
+struct softsign_op {  // x / (1 + |x|)
   static constexpr std::string_view name = "softsign";
   template <class V> static V eval(const V& a) { return a / (V(1) + xloss::lane::abs(a)); }
   // ∂/∂a = 1 / (1 + |a|)²
@@ -21,7 +21,7 @@ struct softsign {  // x / (1 + |x|)
     return xloss::one{} / (d * d);
   }
 };
-template <xloss::expression A> constexpr auto softsign(A) { return xloss::expr<softsign, A>{}; }
+template <xloss::expression A> constexpr auto softsign(A) { return xloss::expr<softsign_op, A>{}; }
 }  // namespace my
 
 BOOST_AUTO_TEST_CASE(readme_bce) {
@@ -47,8 +47,8 @@ BOOST_AUTO_TEST_CASE(readme_rows_and_guide_derivatives) {
   auto hinge = xloss::relu(1_c + E[c] - xloss::min_where(E, xloss::j != c));  // most offending answer
   BOOST_TEST(xloss::to_string(xloss::d(nll, E)) == "[y == out] - exp(-E[out] - logsumexp_j(-E))");
   BOOST_TEST(xloss::to_string(xloss::d(hinge, E)) ==
-             "select(1 + E[y] - min_where_j(E, j != y) > 0, [y == out], 0) - "
-             "select(1 + E[y] - min_where_j(E, j != y) > 0, [argmin_where_j(E, j != y) == out], 0)");
+             "[y == out]*select(1 + E[y] - min_where_j(E, j != y) > 0, 1, 0) + "
+             "[argmin_where_j(E, j != y) == out]*-select(1 + E[y] - min_where_j(E, j != y) > 0, 1, 0)");
   Eigen::MatrixXd M(2, 3), G;
   M << 1, 0.5, 2, 0, 3, -1;
   Eigen::VectorXi Y(2);

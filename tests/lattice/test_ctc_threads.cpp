@@ -59,6 +59,6 @@ BOOST_AUTO_TEST_CASE(one_and_two_threads_are_bit_identical) {
   check_determinism<float>(true);
 }
 
-BOOST_AUTO_TEST_CASE(thread_pool_rejects_zero_threads) {
+BOOST_AUTO_TEST_CASE(workspace_rejects_zero_threads) {
   BOOST_CHECK_THROW(xloss::ctc_workspace<double>(0), std::invalid_argument);
 }

@@ -281,7 +281,7 @@ auto evaluate(Loss, reduction r, B&&... bindings) {
     double* partial;
     std::ptrdiff_t chunk, n;
   } work{&exec, partial.data(), chunk, data.n};
-  detail::thread_pool::instance().run(prep.threads, chunks, [](void* p, std::ptrdiff_t c) {
+  detail::thread_pool::instance().run(prep.threads, chunks, [](void* p, std::ptrdiff_t c, int) {
     auto& jb = *static_cast<job*>(p);
     jb.partial[c] = jb.exec->run(c * jb.chunk, std::min(jb.n, (c + 1) * jb.chunk));
   }, &work);

@@ -20,7 +20,10 @@ namespace detail {
 
 class thread_pool {
  public:
-  using task = void (*)(void* context, std::ptrdiff_t chunk);
+  // task(context, chunk, thread): thread is in [0, threads), unique among
+  // the threads of one run (0 is the caller), so tasks can keep per-thread
+  // scratch space.
+  using task = void (*)(void* context, std::ptrdiff_t chunk, int thread);
 
   static thread_pool& instance() {
     static thread_pool pool;
@@ -31,7 +34,7 @@ class thread_pool {
   // `threads` threads including the caller. Returns when all are done.
   void run(int threads, std::ptrdiff_t chunks, task f, void* context) {
     if (threads <= 1 || chunks <= 1) {
-      for (std::ptrdiff_t c = 0; c < chunks; ++c) f(context, c);
+      for (std::ptrdiff_t c = 0; c < chunks; ++c) f(context, c, 0);
       return;
     }
     std::lock_guard<std::mutex> one_job_at_a_time(submit_);
@@ -47,7 +50,7 @@ class thread_pool {
       ++generation_;
     }
     wake_.notify_all();
-    work();
+    work(0);
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, [&] { return helpers_busy_ == 0; });
   }
@@ -62,8 +65,8 @@ class thread_pool {
   }
 
  private:
-  void work() {
-    for (std::ptrdiff_t c = next_.fetch_add(1); c < chunks_; c = next_.fetch_add(1)) task_(context_, c);
+  void work(int thread) {
+    for (std::ptrdiff_t c = next_.fetch_add(1); c < chunks_; c = next_.fetch_add(1)) task_(context_, c, thread);
   }
 
   void start_workers(int n) {
@@ -75,9 +78,9 @@ class thread_pool {
           if (stop_) return;
           seen = generation_;
           if (helpers_wanted_ == 0) continue;
-          --helpers_wanted_;
+          int thread = helpers_wanted_--;
           lock.unlock();
-          work();
+          work(thread);
           lock.lock();
           if (--helpers_busy_ == 0) done_.notify_one();
         }

@@ -6,7 +6,7 @@
 // the workspace has seen a batch at least as large (longest input, longest
 // target, batch size); without one, each call builds a temporary workspace.
 #include "xloss/lattice/ctc_lattice.hpp"
-#include "xloss/lattice/thread_pool.hpp"
+#include "xloss/kernel/threads.hpp"
 
 #include "xloss/kernel/reduction.hpp"
 
@@ -93,20 +93,25 @@ struct ctc_outputs {
   std::span<Real> grad{};
 };
 
-// Reusable per-thread buffers plus the thread pool; batch entries are spread
-// over `threads` threads (the caller's thread included).
+// Reusable per-thread buffers; batch entries are spread over `threads`
+// threads of xloss's pool (the caller's thread included).
 template <class Real>
 class ctc_workspace {
  public:
-  explicit ctc_workspace(int threads = 1) : pool_(threads), scratch_(static_cast<std::size_t>(threads)) {}
-  int threads() const { return pool_.size(); }
+  explicit ctc_workspace(int threads = 1) : threads_(checked(threads)), scratch_(static_cast<std::size_t>(threads)) {}
+  int threads() const { return threads_; }
 
  private:
   template <class R>
   friend R detail_ctc_run(bool, ctc_frames<R>, ctc_targets, std::span<const std::int64_t>,
                           std::span<const std::int64_t>, const ctc_options&, ctc_outputs<R>,
                           ctc_workspace<R>&);
-  lattice::thread_pool pool_;
+  static int checked(int threads) {
+    if (threads < 1)
+      throw std::invalid_argument("xloss::ctc_workspace: threads must be >= 1, got " + std::to_string(threads));
+    return threads;
+  }
+  int threads_;
   std::vector<lattice::sample_scratch<Real>> scratch_;
   std::vector<ctc_index> offsets_;  // start of each sample's target
   std::vector<Real> losses_;
@@ -214,7 +219,9 @@ Real detail_ctc_run(bool logits, ctc_frames<Real> x, ctc_targets targets,
     }
     if (!impossible) lattice::add_log_posteriors(lp, S, log_z, -scale, g, N * C, w);
   };
-  ws.pool_.run(N, sample);
+  xloss::detail::thread_pool::instance().run(
+      ws.threads_, N, [](void* body, std::ptrdiff_t b, int thread) { (*static_cast<decltype(sample)*>(body))(b, thread); },
+      &sample);
 
   // Fixed-order combination.
   Real total = 0;

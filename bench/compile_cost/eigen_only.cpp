@@ -1,0 +1,3 @@
+// Baseline translation unit: Eigen/Core alone.
+#include <Eigen/Core>
+int main() { return 0; }
