@@ -29,7 +29,7 @@ BOOST_AUTO_TEST_CASE(depth_64) {
   double want = 0;
   for (int i = 0; i < 3; ++i) {
     double f = X[i], df = 1;
-    for (int k = 0; k < 22; ++k) {
+    for (int level = 0; level < 22; ++level) {
       double t = std::tanh(f);
       df = (1 - t * t) * df * 0.5 + 1;
       f = t * 0.5 + X[i];

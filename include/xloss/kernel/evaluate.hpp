@@ -220,18 +220,20 @@ struct prepared {
   // Every label must be a position of the rows it indexes.
   template <std::size_t... I>
   void check_labels(std::index_sequence<I...>) const {
-    auto check = [&]<class Var>(std::type_identity<Var>) {
-      if constexpr (is_label_var_v<Var>) {
-        const auto& in = data.inputs[index_of_v<Var, terms>];
-        for (std::ptrdiff_t i = 0; i < data.n; ++i) {
-          T y = in.label(i);
-          if (!(y >= T(0) && y < static_cast<T>(data.cols)))
-            fail("label '" + std::string(Var::name) + "' is " + std::to_string(static_cast<long long>(y)) +
-                 " at sample " + std::to_string(i) + ", outside [0, " + std::to_string(data.cols) + ")");
-        }
+    (check_label<std::tuple_element_t<I, type_tuple<terms>>>(), ...);
+  }
+  template <class Var>
+  void check_label() const {
+    if constexpr (is_label_var_v<Var>) {
+      const auto& in = data.inputs[index_of_v<Var, terms>];
+      const double cols = static_cast<double>(data.cols);
+      for (std::ptrdiff_t i = 0; i < data.n; ++i) {
+        double label = static_cast<double>(in.label(i));
+        if (!(label >= 0 && label < cols))
+          fail("label '" + std::string(Var::name) + "' is " + std::to_string(static_cast<long long>(label)) +
+               " at sample " + std::to_string(i) + ", outside [0, " + std::to_string(data.cols) + ")");
       }
-    };
-    (check(std::type_identity<std::tuple_element_t<I, type_tuple<terms>>>{}), ...);
+    }
   }
   template <class L> struct tuple_of;
   template <class... X> struct tuple_of<tlist<X...>> { using type = std::tuple<X...>; };
