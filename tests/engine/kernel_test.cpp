@@ -15,7 +15,11 @@
 
 #include "support/checks.hpp"
 
-// Counts heap allocations made by this program.
+// Counts heap allocations made by this program. (GCC cannot see that this
+// operator new and operator delete pair malloc with free.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 static std::atomic<long> allocations{0};
 void* operator new(std::size_t n) {
   ++allocations;

@@ -100,7 +100,11 @@ constexpr auto derive_reduction(expr<Op, B, Rest...> e, W w) {
   } else if constexpr (std::is_same_v<Op, op::min_where<K>>) {
     return subst(db, I{}, expr<op::argmin_where<K>, B, Rest...>{});
   } else if constexpr (std::is_same_v<Op, op::logsumexp<K>>) {
-    return make_sum<K>(exp(B{} - e) * db);
+    // The softmax, as exp((b − m) − log Σ exp(b − m)) with m = max b: the
+    // pieces of logsumexp's own stable form, so they are shared, and the
+    // exponent is exact near the maximum (exp(b − logsumexp) is not).
+    auto shifted = B{} - expr<op::max_over<K>, B>{};
+    return make_sum<K>(exp(shifted - log(make_sum<K>(exp(shifted)))) * db);
   } else if constexpr (std::is_same_v<Op, op::norm2<K>>) {
     return make_sum<K>(safe_div(B{}, e) * db);
   } else if constexpr (std::is_same_v<Op, op::pnorm<K>>) {

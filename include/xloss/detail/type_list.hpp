@@ -64,7 +64,7 @@ template <class L, template <class> class Pred> using filter_t = typename filter
 
 // for_each_type<L>(f): calls f.template operator()<T>() for each T in order.
 template <class... T, class F>
-constexpr void for_each_type(tlist<T...>, F&& f) {
+[[gnu::always_inline]] constexpr void for_each_type(tlist<T...>, F&& f) {
   (f.template operator()<T>(), ...);
 }
 

@@ -244,10 +244,15 @@ XLOSS_DEFINE_UNARY(tanh)
 XLOSS_DEFINE_UNARY(sigmoid)
 XLOSS_DEFINE_UNARY(softplus)
 XLOSS_DEFINE_UNARY(log_sigmoid)
-XLOSS_DEFINE_UNARY(abs)
 XLOSS_DEFINE_UNARY(sign)
 XLOSS_DEFINE_UNARY(relu)
 #undef XLOSS_DEFINE_UNARY
+// rule abs_neg: |−a| → |a| (so that sigmoid(x) and sigmoid(−x) share exp(−|x|))
+template <expression A> constexpr auto abs(A) {
+  detail::require_real<A>();
+  if constexpr (detail::is_neg_v<A>) return expr<op::abs, detail::arg_t<A, 0>>{};
+  else return expr<op::abs, A>{};
+}
 
 // hinge(z) = max(0, z), the EBM hinge (gradient [z > 0]).
 template <expression A> constexpr auto hinge(A a) { return relu(a); }

@@ -88,6 +88,11 @@ constexpr auto make_sum(Body b) {
       return kron(typename P::i{}, typename P::j{}, make_sum<K>(typename P::h{}));
     else
       return expr<op::sum<K>, Body>{};
+  } else if constexpr (is_node_v<Body, op::mul> && !depends_on_v<arg_t<Body, 1>, I>) {
+    // rule sum_factor: Σ_k a(k)·c → (Σ_k a(k))·c for c not depending on k
+    return make_sum<K>(arg_t<Body, 0>{}) * arg_t<Body, 1>{};
+  } else if constexpr (is_node_v<Body, op::mul> && !depends_on_v<arg_t<Body, 0>, I>) {
+    return arg_t<Body, 0>{} * make_sum<K>(arg_t<Body, 1>{});
   } else if constexpr (is_kron_sum_v<Body>) {
     // rule sum_split: Σ (a ± b) → Σ a ± Σ b, when a term can collapse
     return rebuild<op_of<Body>>(make_sum<K>(arg_t<Body, 0>{}), make_sum<K>(arg_t<Body, 1>{}));

@@ -105,9 +105,13 @@ auto make_output(D&& d) {
     o.object = &d;
     o.resize = [](void* obj, std::ptrdiff_t rows, std::ptrdiff_t cols) {
       P& m = *static_cast<P*>(obj);
-      if constexpr (P::IsVectorAtCompileTime) m.resize(rows * cols);
-      else m.resize(rows, cols);
-      return view<S>{m.data(), rows, cols, detail::row_stride(m), detail::col_stride(m)};
+      if constexpr (P::IsVectorAtCompileTime) {
+        m.resize(rows * cols);  // contiguous: element (r, c) at r·cols + c
+        return view<S>{m.data(), rows, cols, cols, 1};
+      } else {
+        m.resize(rows, cols);
+        return view<S>{m.data(), rows, cols, detail::row_stride(m), detail::col_stride(m)};
+      }
     };
   }
   return o;

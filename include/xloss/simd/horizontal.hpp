@@ -4,6 +4,8 @@
 // left. For W = 8: ((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7)). The result depends
 // only on the lane values, never on the compiler or the ISA, so a reduction
 // built from hsum is reproducible run to run.
+#include <bit>
+
 #include "xloss/simd/pack_core.hpp"
 
 namespace xloss::simd {
@@ -36,9 +38,21 @@ template <class T, int W> T hmax(pack<T, W> a) {
   }
 }
 
-// Exact float -> double conversion of each lane.
+// Exact float -> double conversion of each lane. One instruction when the
+// result fills a register: GCC 12 splits __builtin_convertvector of a half
+// pack (from detail::halves) into two half conversions and a stack round trip.
 template <int W> pack<double, W> widen(pack<float, W> a) {
-  return pack<double, W>(__builtin_convertvector(a.v, typename pack<double, W>::vector_type));
+  using V = typename pack<double, W>::vector_type;
+  [[maybe_unused]] constexpr int bytes = W * static_cast<int>(sizeof(double));  // unused without the ISA
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64) return pack<double, W>(std::bit_cast<V>(_mm512_cvtps_pd(std::bit_cast<__m256>(a.v))));
+  else
+#endif
+#if defined(__AVX__)
+  if constexpr (bytes == 32) return pack<double, W>(std::bit_cast<V>(_mm256_cvtps_pd(std::bit_cast<__m128>(a.v))));
+  else
+#endif
+  return pack<double, W>(__builtin_convertvector(a.v, V));
 }
 
 // Sum of float lanes in double, same pairwise order as hsum.

@@ -17,7 +17,7 @@ namespace detail {
 // plus k ln2 in Cody-Waite hi/lo parts.
 // k_adjust is subtracted from k (mant_bits when the caller scaled a
 // subnormal up by 2^mant_bits, else 0).
-template <class L> L log_core(L u, L c, L k_adjust) {
+template <class L> XLOSS_SIMD_INLINE L log_core(L u, L c, L k_adjust) {
   using T = value_t<L>;
   using U = uint_of<T>;
   constexpr int mant = ieee<T>::mant_bits;
@@ -54,47 +54,66 @@ template <class L> L log_core(L u, L c, L k_adjust) {
     return fma(k, L(ieee<T>::ln2_hi), f - t);
   }
 }
-}  // namespace detail
-
-// Natural logarithm. Method: detail::log_core. Packs with a lane that is not
-// a positive normal finite number take a slower path that scales subnormals
-// by 2^mant_bits first and sets the special values. Measured max error vs
-// std::log: docs/simd.md (< 1 ulp). Specials: log(+-0) = -inf, log(x < 0) =
-// NaN, log(+inf) = +inf, NaN -> NaN, subnormal x to full accuracy.
-template <class L> L log(L x) {
-  using T = detail::value_t<L>;
+// log for a pack with a lane that is not a positive normal finite number:
+// subnormals are scaled by 2^mant_bits first, then the special values set.
+template <class L> XLOSS_SIMD_SLOW L log_slow(L x) {
+  using T = value_t<L>;
   using lim = std::numeric_limits<T>;
   const L zero(T(0));
-  if (all(x >= L(lim::min())) && all(x <= L(lim::max()))) [[likely]]
-    return detail::log_core(x, zero, zero);
-  constexpr T scale = T(std::uint64_t(1) << detail::ieee<T>::mant_bits);
+  constexpr T scale = T(std::uint64_t(1) << ieee<T>::mant_bits);
   const auto subnormal = x < L(lim::min());
-  L y = detail::log_core(select(subnormal, x * L(scale), x), zero,
-                         select(subnormal, L(T(detail::ieee<T>::mant_bits)), zero));
+  L y = log_core(select(subnormal, x * L(scale), x), zero,
+                 select(subnormal, L(T(ieee<T>::mant_bits)), zero));
   y = select(x == L(lim::infinity()), x, y);
   y = select(x == L(T(0)), L(-lim::infinity()), y);
   return select(x >= L(T(0)), y, L(lim::quiet_NaN()));  // x < 0 or NaN
 }
 
-// log(1 + x). Method: u = fl(1 + x) and its exact rounding error
-// c = x - (u - 1) (or 1 - (u - x) when u >= 2, both exact by Sterbenz/Fast2Sum);
-// log1p(x) = log(u) + c/u through detail::log_core. Measured max error:
-// docs/simd.md. Packs with u not positive normal finite in some lane take a
-// slower path for the special values: log1p(-1) = -inf, x < -1 -> NaN,
-// +inf -> +inf, NaN -> NaN. Also +-0 -> +-0, tiny/subnormal x -> x.
-template <class L> L log1p(L x) {
-  using T = detail::value_t<L>;
-  using lim = std::numeric_limits<T>;
-  const L one(T(1)), zero(T(0));
-  const L u = x + one;
+// log1p(x) = log(u) + c/u, u = fl(1 + x), c its exact rounding error
+// (x - (u - 1), or 1 - (u - x) when u >= 2, both exact by Sterbenz/Fast2Sum).
+template <class L> XLOSS_SIMD_INLINE L log1p_of(L x, L u) {
+  using T = value_t<L>;
+  const L one(T(1));
   const L c = select(u >= L(T(2)), one - (u - x), x - (u - one));
-  L y = detail::log_core(u, c / u, zero);
-  if (all(u >= L(lim::min())) && all(u <= L(lim::max()))) [[likely]]
-    return select(x == zero, x, y);  // keeps the sign of zero
+  return log_core(u, c / u, L(T(0)));
+}
+
+// log1p for a pack with u = 1 + x not positive normal finite in some lane.
+template <class L> XLOSS_SIMD_SLOW L log1p_slow(L x) {
+  using T = value_t<L>;
+  using lim = std::numeric_limits<T>;
+  const L u = x + L(T(1));
+  L y = log1p_of(x, u);
   y = select(u == L(lim::infinity()), u, y);
   y = select(u == L(T(0)), L(-lim::infinity()), y);
   y = select(x == L(T(0)), x, y);  // keeps the sign of zero
   return select(u >= L(T(0)), y, L(lim::quiet_NaN()));  // x < -1 or NaN
+}
+
+}  // namespace detail
+
+// Natural logarithm. Method: detail::log_core. Packs with a lane that is not
+// a positive normal finite number go to detail::log_slow. Measured max error
+// vs std::log: docs/simd.md (< 1 ulp). Specials: log(+-0) = -inf,
+// log(x < 0) = NaN, log(+inf) = +inf, NaN -> NaN, subnormal x to full
+// accuracy.
+template <class L> XLOSS_SIMD_INLINE L log(L x) {
+  using T = detail::value_t<L>;
+  using lim = std::numeric_limits<T>;
+  if (!detail::all_in(x, lim::min(), lim::max())) [[unlikely]] return detail::log_slow(x);
+  return detail::log_core(x, L(T(0)), L(T(0)));
+}
+
+// log(1 + x). Method: detail::log1p_of. Measured max error: docs/simd.md.
+// Packs with u = 1 + x not positive normal finite in some lane go to
+// detail::log1p_slow, for the special values: log1p(-1) = -inf, x < -1 ->
+// NaN, +inf -> +inf, NaN -> NaN. Also +-0 -> +-0, tiny/subnormal x -> x.
+template <class L> XLOSS_SIMD_INLINE L log1p(L x) {
+  using T = detail::value_t<L>;
+  using lim = std::numeric_limits<T>;
+  const L u = x + L(T(1));
+  if (!detail::all_in(u, lim::min(), lim::max())) [[unlikely]] return detail::log1p_slow(x);
+  return select(x == L(T(0)), x, detail::log1p_of(x, u));  // keeps the sign of zero
 }
 
 }  // namespace xloss::simd

@@ -3,8 +3,12 @@
 // function here is written once for a generic "lane" L, which is either a
 // plain float/double or a pack<float|double, W>; the scalar and the vector
 // versions therefore run the same operations and agree bit for bit.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #include "xloss/simd/pack_core.hpp"
 
@@ -22,10 +26,41 @@ template <class T, int W> struct lane_traits<pack<T, W>> {
 template <class L> using value_t = typename lane_traits<L>::value;
 template <class L> using bits_t = typename lane_traits<L>::bits;
 
+// Fast path / slow path. Each function tests once per pack whether every
+// lane is in its common range (detail::all_in) and runs the short code,
+// forced inline (XLOSS_SIMD_INLINE) so the constants are hoisted out of the
+// caller's loop; otherwise the whole pack goes to an out-of-line function
+// (XLOSS_SIMD_SLOW) that also handles specials, overflow and subnormals.
+#define XLOSS_SIMD_SLOW [[gnu::noinline, gnu::cold]]
+
+// Every lane of x in [lo, hi] (a NaN lane is not). AVX-512 compares straight
+// into a k-mask, the second compare masked by the first; the vector-mask
+// route would convert the k-mask to a vector and back (two more
+// instructions). Elsewhere: two compares, an and, one mask test.
+template <class L> XLOSS_SIMD_INLINE bool all_in(L x, value_t<L> lo, value_t<L> hi) {
+  if constexpr (lane_scalar<L>) {
+    return x >= lo && x <= hi;
+  } else {
+#if defined(__AVX512F__)
+    using T = value_t<L>;
+    if constexpr (L::size * sizeof(T) == 64 && sizeof(T) == 4) {
+      const __m512 v = std::bit_cast<__m512>(x.v);
+      const __mmask16 m = _mm512_cmp_ps_mask(v, _mm512_set1_ps(lo), _CMP_GE_OQ);
+      return _mm512_mask_cmp_ps_mask(m, v, _mm512_set1_ps(hi), _CMP_LE_OQ) == 0xffff;
+    } else if constexpr (L::size * sizeof(T) == 64) {
+      const __m512d v = std::bit_cast<__m512d>(x.v);
+      const __mmask8 m = _mm512_cmp_pd_mask(v, _mm512_set1_pd(lo), _CMP_GE_OQ);
+      return _mm512_mask_cmp_pd_mask(m, v, _mm512_set1_pd(hi), _CMP_LE_OQ) == 0xff;
+    } else
+#endif
+    return all((x >= L(lo)) & (x <= L(hi)));
+  }
+}
+
 // Raw bit vectors are passed by reference and produced by __builtin_bit_cast
 // in place: a function (std::bit_cast too) taking or returning a 32/64-byte
 // vector by value draws GCC's -Wpsabi warning in SSE2 builds.
-template <class L> L from_bits(const bits_t<L>& b) { return __builtin_bit_cast(L, b); }
+template <class L> XLOSS_SIMD_INLINE L from_bits(const bits_t<L>& b) { return __builtin_bit_cast(L, b); }
 
 // IEEE-754 binary32/binary64 layout and the constants of the range
 // reductions (Cody & Waite split of ln 2: n * ln2_hi is exact for every n
@@ -53,7 +88,7 @@ template <> struct ieee<double> {
 template <class T> inline constexpr T round_shifter = T(3) * T(std::uint64_t(1) << (ieee<T>::mant_bits - 1));
 
 // Polynomial c[0]*x^(N-1) + ... + c[N-1], Horner with fma.
-template <class L, std::size_t N> L horner(L x, const value_t<L> (&c)[N]) {
+template <class L, std::size_t N> XLOSS_SIMD_INLINE L horner(L x, const value_t<L> (&c)[N]) {
   L r(c[0]);
   for (std::size_t i = 1; i < N; ++i) r = fma(r, x, L(c[i]));
   return r;
@@ -66,7 +101,7 @@ template <class L> struct ln2_reduced {
   L r, dr, n;
   bits_t<L> n_bits;
 };
-template <class L> ln2_reduced<L> reduce_ln2(L x) {
+template <class L> XLOSS_SIMD_INLINE ln2_reduced<L> reduce_ln2(L x) {
   using T = value_t<L>;
   const L s(round_shifter<T>);
   const L t = fma(x, L(ieee<T>::log2e), s);
@@ -78,7 +113,7 @@ template <class L> ln2_reduced<L> reduce_ln2(L x) {
 }
 
 // 2^k for a two's-complement k within the normal exponent range.
-template <class L> L pow2(const bits_t<L>& k) {
+template <class L> XLOSS_SIMD_INLINE L pow2(const bits_t<L>& k) {
   using T = value_t<L>;
   return from_bits<L>((k + ieee<T>::bias) << ieee<T>::mant_bits);
 }
@@ -87,13 +122,13 @@ template <class L> L pow2(const bits_t<L>& k) {
 // normal, so the only rounding is the final one (overflow to inf and gradual
 // underflow into subnormals come out correctly rounded from y).
 template <class L> struct pow2_pair { L lo, hi; };
-template <class L> pow2_pair<L> split_pow2(const bits_t<L>& n) {
+template <class L> XLOSS_SIMD_INLINE pow2_pair<L> split_pow2(const bits_t<L>& n) {
   using T = value_t<L>;
   constexpr auto offset = 4 * ieee<T>::bias;  // keeps n + offset non-negative
   const bits_t<L> half = ((n + offset) >> 1) - offset / 2;
   return {pow2<L>(half), pow2<L>(n - half)};
 }
-template <class L> L scale2(L y, const bits_t<L>& n) {
+template <class L> XLOSS_SIMD_INLINE L scale2(L y, const bits_t<L>& n) {
   const auto p = split_pow2<L>(n);
   return y * p.lo * p.hi;
 }
@@ -105,7 +140,7 @@ template <class L> L scale2(L y, const bits_t<L>& n) {
 // P(r) such that e^r - 1 = r + r^2 P(r) for |r| <= ln2/2 + eps: the Taylor
 // series 1/2! + r/3! + ... truncated where the remainder is < 0.1 ulp
 // (float: through 1/7!, double: through 1/14!); no fitted constants.
-template <class L> L expm1_taylor(L r) {
+template <class L> XLOSS_SIMD_INLINE L expm1_taylor(L r) {
   using T = value_t<L>;
   if constexpr (sizeof(T) == 4) {
     static constexpr T c[] = {T(1.0 / 5040), T(1.0 / 720), T(1.0 / 120), T(1.0 / 24),
@@ -122,7 +157,7 @@ template <class L> L expm1_taylor(L r) {
 }
 
 // e^(r + dr) - 1 - r, the reduction error dr entering as dr (1 + r).
-template <class L> L expm1_tail(const ln2_reduced<L>& red) {
+template <class L> XLOSS_SIMD_INLINE L expm1_tail(const ln2_reduced<L>& red) {
   return fma(red.r * red.r, expm1_taylor(red.r), fma(red.dr, red.r, red.dr));
 }
 
@@ -130,7 +165,7 @@ template <class L> L expm1_tail(const ln2_reduced<L>& red) {
 // Valid while 2^n is normal; exact up to the two roundings while 2^n - 1 is
 // representable (n <= mant_bits + 1), and within 0.5 ulp of e^x beyond,
 // which is all tanh needs.
-template <class L> L expm1_normal_range(L x) {
+template <class L> XLOSS_SIMD_INLINE L expm1_normal_range(L x) {
   using T = value_t<L>;
   const auto red = reduce_ln2(x);
   const L s = pow2<L>(red.n_bits);

@@ -17,6 +17,14 @@ namespace detail {
                               std::to_string(n) + " is outside [0, " + std::to_string(width) +
                               "] (the pack width)");
 }
+// A vector of T aligned only as T. Loads and stores through it are typed
+// accesses: GCC lets a vector type alias its element type and nothing else,
+// so storing a pack of floats does not make the caller reload its pointers
+// and counts from memory, as a memcpy (which may alias anything) does.
+template <class T, int W> struct unaligned_vec {
+  typedef T type __attribute__((vector_size(W * sizeof(T)), aligned(alignof(T))));
+};
+
 // Inline test + noreturn throw: the optimiser then knows n <= W afterwards.
 inline void check_lane_count(const char* function, int n, int width) {
   if (n < 0 || n > width) [[unlikely]]
@@ -27,8 +35,8 @@ inline void check_lane_count(const char* function, int n, int width) {
 // p need not be aligned.
 template <int W, class T> pack<T, W> load(const T* p) {
   pack<T, W> r;
-  std::memcpy(&r.v, p, sizeof r.v);
-  return r;
+  r.v = *reinterpret_cast<const typename detail::unaligned_vec<T, W>::type*>(p);  // a copy:
+  return r;  // binding pack's const vector_type& to *p would assume full alignment
 }
 
 // Lanes i < n get p[i], the others get fill. Never reads p[n] or beyond.
@@ -55,7 +63,9 @@ pack<T, W> load_strided_partial(const T* p, std::ptrdiff_t stride, int n, T fill
   return r;
 }
 
-template <class T, int W> void store(T* p, pack<T, W> a) { std::memcpy(p, &a.v, sizeof a.v); }
+template <class T, int W> void store(T* p, pack<T, W> a) {
+  *reinterpret_cast<typename detail::unaligned_vec<T, W>::type*>(p) = a.v;
+}
 
 // Writes p[i] = a[i] for i < n only.
 template <class T, int W> void store_partial(T* p, pack<T, W> a, int n) {

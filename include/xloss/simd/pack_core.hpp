@@ -13,6 +13,11 @@
 #include <immintrin.h>
 #endif
 
+// The math functions force their common path inline (see math_detail.hpp):
+// left to itself GCC keeps exp/log1p as calls inside a fused loop, and every
+// call then re-broadcasts its constants and pays the call.
+#define XLOSS_SIMD_INLINE [[gnu::always_inline]] inline
+
 namespace xloss::simd {
 
 // Width rule: one native register. -march=native on this machine => AVX-512.
@@ -156,10 +161,36 @@ template <class T, int W> bool mask_any(mask<T, W> m) {
     return r;
   }
 }
+
+// All lanes set. Tested directly rather than as !any(~m): that saves the
+// inversion (AVX: vptest's carry flag is "no bit of ~m set" for free).
+template <class T, int W> bool mask_all(mask<T, W> m) {
+  constexpr int bytes = W * static_cast<int>(sizeof(T));
+  if constexpr (bytes > register_bytes) {
+    typename mask<T, W / 2>::vector_type lo, hi;
+    std::memcpy(&lo, &m.v, sizeof lo);
+    std::memcpy(&hi, reinterpret_cast<const char*>(&m.v) + sizeof lo, sizeof hi);
+    return mask_all(mask<T, W / 2>{lo & hi});
+  }
+#if defined(__AVX512F__)
+  else if constexpr (bytes == 64) return _mm512_test_epi32_mask(std::bit_cast<__m512i>(m.v), std::bit_cast<__m512i>(m.v)) == 0xffff;
+#endif
+#if defined(__AVX__)
+  else if constexpr (bytes == 32) return _mm256_testc_si256(std::bit_cast<__m256i>(m.v), _mm256_set1_epi32(-1));
+#endif
+#if defined(__SSE2__)
+  else if constexpr (bytes == 16) return _mm_movemask_epi8(std::bit_cast<__m128i>(m.v)) == 0xffff;
+#endif
+  else {
+    bool r = true;
+    for (int i = 0; i < W; ++i) r &= m.v[i] != 0;
+    return r;
+  }
+}
 }  // namespace detail
 
 template <class T, int W> bool any(mask<T, W> m) { return detail::mask_any(m); }
-template <class T, int W> bool all(mask<T, W> m) { return !detail::mask_any(~m); }
+template <class T, int W> bool all(mask<T, W> m) { return detail::mask_all(m); }
 inline bool any(bool m) { return m; }
 inline bool all(bool m) { return m; }
 

@@ -8,7 +8,7 @@ namespace detail {
 // g(a^2) with tanh(a) = a + a^3 g(a^2) for 0 <= a < 0.55, interpolated at Chebyshev
 // nodes (coefficients from tests/simd/fit_tanh.py; relative error of g:
 // float 1.2e-9, double 2.3e-17).
-template <class L> L tanh_small_g(L a) {
+template <class L> XLOSS_SIMD_INLINE L tanh_small_g(L a) {
   using T = value_t<L>;
   const L s = a * a;
   if constexpr (sizeof(T) == 4) {
@@ -34,7 +34,7 @@ template <class L> L tanh_small_g(L a) {
 //              rounds to u and the quotient is exactly 1.
 // Both branches are computed (branch-free). Measured max error vs std::tanh:
 // docs/simd.md. Specials: tanh(+-0) = +-0, tanh(+-inf) = +-1, NaN -> NaN.
-template <class L> L tanh(L x) {
+template <class L> XLOSS_SIMD_INLINE L tanh(L x) {
   using T = detail::value_t<L>;
   const L a = min(L(T(sizeof(T) == 4 ? 9.5 : 19.5)), abs(x));  // NaN stays NaN (min returns b)
   const L u = detail::expm1_normal_range(a + a);
