@@ -1,10 +1,8 @@
 // The builder generalized_margin_loss(H, C) = Σ_{j≠y} H(E_C − E_j + C(y, j))
 // against the reference data (gml), every H and cost.
 //
-// The fused kernel cannot yet differentiate this sum (the body mixes E[y] with
-// E[j]; /work/notes/engine-bugs-ebm.md), so gradients — and values — are
-// checked with xloss::reference::evaluate, and the fused kernel's values
-// against those.
+// Value and gradient from the fused kernel against the reference data, and
+// the fused per-sample values against xloss::reference::evaluate.
 #include <boost/test/unit_test.hpp>
 
 #include <xloss/kernel/reference.hpp>
@@ -24,9 +22,8 @@ void run() {
         auto loss = ebm::generalized_margin_loss(h, cost);
         ebm_test::vector<T> fused;
         xloss::evaluate(loss, xloss::reduction::none, ebm::E = in.E, ebm::y = in.y, binding, xloss::loss_out = fused);
-        T value = xloss::reference::evaluate(loss, in.reduction, ebm::E = in.E, ebm::y = in.y, binding,
-                                             xloss::nn::forward_output<std::remove_const_t<decltype(ebm::E)>>(grad),
-                                             per_sample);
+        T value = xloss::evaluate(loss, in.reduction, ebm::E = in.E, ebm::y = in.y, binding,
+                                  xloss::nn::forward_output<std::remove_const_t<decltype(ebm::E)>>(grad), per_sample);
         ebm_test::vector<T> ref;
         xloss::reference::evaluate(loss, xloss::reduction::none, ebm::E = in.E, ebm::y = in.y, binding,
                                    xloss::loss_out = ref);
