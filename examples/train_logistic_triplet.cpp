@@ -79,6 +79,6 @@ static bool triplet_embedding() {
 int main() {
   bool ok = logistic_regression();
   ok = triplet_embedding() && ok;
-  std::printf(ok ? "both losses fell\n" : "a loss did not fall\n");
+  std::puts(ok ? "both losses fell" : "a loss did not fall");
   return ok ? 0 : 1;
 }
