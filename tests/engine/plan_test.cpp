@@ -41,7 +41,7 @@ static_assert(plan::count_v<triplet_plan::sample, op::sqrt> == 2);
 constexpr auto nll = E[lab] + logsumexp(-E);
 using nll_plan = plan_for<decltype(nll), decltype(E)>;
 static_assert(nll_plan::stages == 2);
-static_assert(plan::count_v<nll_plan::pass_schedule<2, 0>, op::exp> == 1);
+static_assert(plan::count_v<nll_plan::pass_schedule<2, plan::row_loop<>>, op::exp> == 1);
 static_assert(plan::count_v<nll_plan::grad_schedule, op::exp> == 1);
 
 }  // namespace

@@ -47,6 +47,12 @@ struct index_of<T, tlist<L...>> {
 };
 template <class T, class L> inline constexpr std::size_t index_of_v = index_of<T, L>::value;
 
+// nth_t<L, I>: the I-th member of L.
+template <class L, std::size_t I> struct nth;
+template <class T0, class... T> struct nth<tlist<T0, T...>, 0> { using type = T0; };
+template <class T0, class... T, std::size_t I> struct nth<tlist<T0, T...>, I> : nth<tlist<T...>, I - 1> {};
+template <class L, std::size_t I> using nth_t = typename nth<L, I>::type;
+
 // filter_t<L, Pred>: members of L for which Pred<T>::value holds.
 template <class L, template <class> class Pred> struct filter;
 template <class... L, template <class> class Pred>

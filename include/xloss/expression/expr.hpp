@@ -69,13 +69,25 @@ struct label_var {
   static constexpr std::string_view name = Name.view();
   XLOSS_BINDABLE(label_var)
 };
+// Per-sample padded list of labels Y(i, ·): an N×L integer matrix whose row
+// i lists sample i's labels, ended by the first negative entry (the padding,
+// e.g. −1). A list has its own inner index, `entry` (index_var<2>): written
+// alone inside a reduction it means Y[entry], and a reduction over `entry`
+// runs over the list's entries (its length, per sample). One label list per
+// loss.
+template <fixed_string Name>
+struct label_list_var {
+  static constexpr std::string_view name = Name.view();
+  XLOSS_BINDABLE(label_list_var)
+};
 // Runtime real parameter (margin, beta, …), bound by value at evaluation.
 template <fixed_string Name>
 struct param_var {
   static constexpr std::string_view name = Name.view();
   XLOSS_BINDABLE(param_var)
 };
-// Inner index: index_var<0> is j (the default axis), index_var<1> is k.
+// Inner index: index_var<0> is j (the default axis), index_var<1> is k, both
+// over the row; index_var<2> runs over the entries of the loss's label list.
 template <int K>
 struct index_var {};
 // The free index of a row gradient: dL/dX(i, out).
@@ -98,6 +110,7 @@ template <class Op, class... A> struct is_expr_t<expr<Op, A...>> : std::true_typ
 template <fixed_string N> struct is_expr_t<scalar_var<N>> : std::true_type {};
 template <fixed_string N> struct is_expr_t<row_var<N>> : std::true_type {};
 template <fixed_string N> struct is_expr_t<label_var<N>> : std::true_type {};
+template <fixed_string N> struct is_expr_t<label_list_var<N>> : std::true_type {};
 template <fixed_string N> struct is_expr_t<param_var<N>> : std::true_type {};
 template <int K> struct is_expr_t<index_var<K>> : std::true_type {};
 template <> struct is_expr_t<out_index> : std::true_type {};
@@ -118,6 +131,8 @@ template <class T> inline constexpr bool is_row_var_v = false;
 template <fixed_string N> inline constexpr bool is_row_var_v<row_var<N>> = true;
 template <class T> inline constexpr bool is_label_var_v = false;
 template <fixed_string N> inline constexpr bool is_label_var_v<label_var<N>> = true;
+template <class T> inline constexpr bool is_label_list_var_v = false;
+template <fixed_string N> inline constexpr bool is_label_list_var_v<label_list_var<N>> = true;
 template <class T> inline constexpr bool is_param_var_v = false;
 template <fixed_string N> inline constexpr bool is_param_var_v<param_var<N>> = true;
 template <class T> inline constexpr bool is_index_var_v = false;
@@ -126,7 +141,9 @@ template <int K> inline constexpr bool is_index_var_v<index_var<K>> = true;
 // Data terminals: the things bound to user data at evaluation.
 template <class T>
 inline constexpr bool is_data_terminal_v =
-    is_scalar_var_v<T> || is_row_var_v<T> || is_label_var_v<T> || is_param_var_v<T>;
+    is_scalar_var_v<T> || is_row_var_v<T> || is_label_var_v<T> || is_label_list_var_v<T> || is_param_var_v<T>;
+// Terminals bound to integers.
+template <class T> inline constexpr bool is_integer_var_v = is_label_var_v<T> || is_label_list_var_v<T>;
 
 template <class E> struct node_op { using type = void; };
 template <class Op, class... A> struct node_op<expr<Op, A...>> { using type = Op; };
@@ -139,6 +156,7 @@ template <class E, class Op> inline constexpr bool is_node_v = std::is_same_v<op
 // static member `result_kind`; reals are the default.
 template <class E> struct kind_of { static constexpr kind value = kind::real; };
 template <fixed_string N> struct kind_of<label_var<N>> { static constexpr kind value = kind::index; };
+template <fixed_string N> struct kind_of<label_list_var<N>> { static constexpr kind value = kind::index; };
 template <int K> struct kind_of<index_var<K>> { static constexpr kind value = kind::index; };
 template <> struct kind_of<out_index> { static constexpr kind value = kind::index; };
 template <class Op, class... A>
@@ -153,9 +171,11 @@ namespace xloss {
 //   constexpr auto x = xloss::scalar<"x">;   // per-sample real
 //   constexpr auto E = xloss::row<"E">;      // per-sample row
 //   constexpr auto y = xloss::label<"y">;    // per-sample label
+//   constexpr auto Y = xloss::labels<"Y">;   // per-sample padded label list
 //   constexpr auto m = xloss::param<"m">;    // runtime parameter
 template <fixed_string N> inline constexpr scalar_var<N> scalar{};
 template <fixed_string N> inline constexpr row_var<N> row{};
 template <fixed_string N> inline constexpr label_var<N> label{};
+template <fixed_string N> inline constexpr label_list_var<N> labels{};
 template <fixed_string N> inline constexpr param_var<N> param{};
 }  // namespace xloss

@@ -28,6 +28,7 @@ namespace xloss {
 // Index placeholders for explicit inner indices.
 inline constexpr index_var<0> j{};
 inline constexpr index_var<1> k{};
+inline constexpr index_var<2> entry{};  // over the entries of a label list
 inline constexpr out_index out{};
 
 namespace op {
@@ -79,20 +80,26 @@ template <class E> inline constexpr bool is_reduction_v = is_reduction_op_v<op_o
 // ------------------------------------------------------------ builders
 namespace detail {
 template <int K, class Body> constexpr auto make_sum(Body);
+// The index a reduction written without one binds: j, or `entry` when the
+// body reads a label list (and no row) alone (substitute.hpp).
+template <class Body> constexpr int default_index();
 }
 
-template <expression B> constexpr auto sum(B b) { return detail::make_sum<0>(b); }
+template <expression B> constexpr auto sum(B b) { return detail::make_sum<detail::default_index<B>()>(b); }
 template <int K, expression B> constexpr auto sum(index_var<K>, B b) { return detail::make_sum<K>(b); }
 
+// The number of positions of an index (per sample, for a list's entries).
 template <int K = 0> constexpr auto extent_of(index_var<K> = {}) { return expr<op::extent<K>>{}; }
-template <expression B> constexpr auto mean(B b) { return sum(b) / extent_of(); }
+template <expression B> constexpr auto mean(B b) {
+  return sum(b) / extent_of(index_var<detail::default_index<B>()>{});
+}
 template <int K, expression B> constexpr auto mean(index_var<K> i, B b) { return sum(i, b) / extent_of(i); }
 template <expression A, expression B> constexpr auto dot(A a, B b) { return sum(a * b); }
 
 #define XLOSS_DEFINE_REDUCTION(fn, OP, CHECK)                                            \
   template <expression B> constexpr auto fn(B) {                                         \
     detail::CHECK<B>();                                                                  \
-    return expr<op::OP<0>, B>{};                                                         \
+    return expr<op::OP<detail::default_index<B>()>, B>{};                                \
   }                                                                                      \
   template <int K, expression B> constexpr auto fn(index_var<K>, B) {                    \
     detail::CHECK<B>();                                                                  \
@@ -112,7 +119,7 @@ XLOSS_DEFINE_REDUCTION(norm2, norm2, require_real)
 template <expression B, expression C> constexpr auto min_where(B, C) {
   detail::require_real<B>();
   detail::require_mask<C>();
-  return expr<op::min_where<0>, B, C>{};
+  return expr<op::min_where<detail::default_index<B>()>, B, C>{};
 }
 template <int K, expression B, expression C> constexpr auto min_where(index_var<K>, B, C) {
   detail::require_real<B>();
@@ -120,7 +127,7 @@ template <int K, expression B, expression C> constexpr auto min_where(index_var<
   return expr<op::min_where<K>, B, C>{};
 }
 template <expression B, expression C> constexpr auto argmin_where(B, C) {
-  return expr<op::argmin_where<0>, B, C>{};
+  return expr<op::argmin_where<detail::default_index<B>()>, B, C>{};
 }
 template <int K, expression B, expression C> constexpr auto argmin_where(index_var<K>, B, C) {
   return expr<op::argmin_where<K>, B, C>{};
@@ -132,7 +139,7 @@ template <expression B> constexpr auto norm_inf(B b) { return max_over(abs(b)); 
 template <expression B, expression P> constexpr auto pnorm(B, P) {
   detail::require_real<B>();
   detail::require_real<P>();
-  return expr<op::pnorm<0>, B, P>{};
+  return expr<op::pnorm<detail::default_index<B>()>, B, P>{};
 }
 
 // X[i] for an index expression i. X[j] is X itself.
@@ -141,6 +148,15 @@ template <fixed_string N, expression I> constexpr auto at(row_var<N> x, I) {
   if constexpr (std::is_same_v<I, index_var<0>>) return x;  // rule at_j: X[j] → X
   else return expr<op::at, row_var<N>, I>{};
 }
+
+// Y[i]: an entry of a label list at an index expression. Y[entry] is Y.
+template <fixed_string N, expression I> constexpr auto at(label_list_var<N> y, I) {
+  detail::require_index<I>();
+  if constexpr (std::is_same_v<I, index_var<2>>) return y;
+  else return expr<op::at, label_list_var<N>, I>{};
+}
+template <fixed_string N, class I>
+struct kind_of<expr<op::at, label_list_var<N>, I>> { static constexpr kind value = kind::index; };
 
 template <fixed_string N>
 template <class I>

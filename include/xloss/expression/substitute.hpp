@@ -12,6 +12,8 @@ namespace detail {
 template <class E, class I> struct depends_on : std::bool_constant<std::is_same_v<E, I>> {};
 template <fixed_string N, class I>
 struct depends_on<row_var<N>, I> : std::bool_constant<std::is_same_v<I, index_var<0>>> {};
+template <fixed_string N, class I>
+struct depends_on<label_list_var<N>, I> : std::bool_constant<std::is_same_v<I, index_var<2>>> {};
 template <class Op, class... A, class I>
 struct depends_on<expr<Op, A...>, I> {
   static constexpr bool value = [] {
@@ -24,6 +26,14 @@ struct depends_on<expr<Op, A...>, I> {
 template <class R, class J, class I>
 struct depends_on<expr<op::at, R, J>, I> : depends_on<J, I> {};
 template <class E, class I> inline constexpr bool depends_on_v = depends_on<E, I>::value;
+
+template <class Body>
+constexpr int default_index() {
+  constexpr bool row = depends_on_v<Body, index_var<0>>, list = depends_on_v<Body, index_var<2>>;
+  static_assert(!(row && list), "xloss: a reduction reads a row alone and a label list alone: read the row at the "
+                                "list's entries, X[Y], or give the index, sum(j, ...)");
+  return list ? 2 : 0;
+}
 
 // rebuild<Op>(args...): a node of Op over new operands, through Op's builder
 // so that the simplification rules apply to the result.
@@ -53,7 +63,9 @@ template <class E, class From, class To>
 constexpr auto subst(E e, From, To to) {
   if constexpr (std::is_same_v<E, From>) return to;
   else if constexpr (is_row_var_v<E> && std::is_same_v<From, index_var<0>>) return at(e, to);
+  else if constexpr (is_label_list_var_v<E> && std::is_same_v<From, index_var<2>>) return at(e, to);
   else if constexpr (!depends_on_v<E, From>) return e;
+  else if constexpr (is_node_v<E, op::at>) return at(arg_t<E, 0>{}, subst(arg_t<E, 1>{}, From{}, to));  // X[i]: i only
   else return [&]<class Op, class... A>(expr<Op, A...>) {
     return rebuild<Op>(subst(A{}, From{}, to)...);
   }(e);

@@ -183,8 +183,8 @@ auto detail::bind_to(Var, D&& data) {
     return param_value<Var, std::remove_cvref_t<D>>{data};
   } else {
     using S = std::remove_const_t<std::remove_reference_t<decltype(*data.data())>>;
-    if constexpr (is_label_var_v<Var>)
-      static_assert(std::is_integral_v<S>, "xloss: a label is bound to integers (e.g. Eigen::VectorXi)");
+    if constexpr (is_integer_var_v<Var>)
+      static_assert(std::is_integral_v<S>, "xloss: a label (list) is bound to integers (e.g. Eigen::VectorXi)");
     else
       static_assert(!std::is_integral_v<S>, "xloss: a real variable is bound to floating-point data");
     auto v = make_view(data);

@@ -59,7 +59,7 @@ template <class... A, class... L> struct concat<tlist<A...>, L...> {
 // The real scalar type of a binding (void for labels, parameters, options).
 template <class B> struct real_of { using type = void; };
 template <class V, class S>
-  requires(!is_label_var_v<V>)
+  requires(!is_integer_var_v<V>)
 struct real_of<input<V, S>> { using type = S; };
 template <class V, class S> struct real_of<grad_output<V, S>> { using type = S; };
 template <class S> struct real_of<loss_output<S>> { using type = S; };
@@ -156,6 +156,15 @@ struct prepared {
                    std::to_string(data.cols));
             }
             in.real = {v.p, v.rows, v.cols, v.rs, v.cs};
+          } else if constexpr (is_label_list_var_v<Var>) {
+            static_assert(sizeof(typename Bi::scalar) == 4 || sizeof(typename Bi::scalar) == 8,
+                          "xloss: label lists are 32- or 64-bit integers");
+            samples(v.rows, name);
+            in.labels = v.p;
+            in.label_stride = v.rs;
+            in.entry_stride = v.cs;
+            in.entries = v.cols;
+            in.labels64 = sizeof(typename Bi::scalar) == 8;
           } else {
             if (!v.is_vector() && v.size() != 0)
               fail("'" + name + "' must be a vector (N x 1 or 1 x N), got " + shape(v.rows, v.cols));
@@ -233,6 +242,17 @@ struct prepared {
           fail("label '" + std::string(Var::name) + "' is " + std::to_string(static_cast<long long>(label)) +
                " at sample " + std::to_string(i) + ", outside [0, " + std::to_string(data.cols) + ")");
       }
+    } else if constexpr (is_label_list_var_v<Var>) {  // the entries before the padding
+      const auto& in = data.inputs[index_of_v<Var, terms>];
+      const double cols = static_cast<double>(data.cols);
+      for (std::ptrdiff_t i = 0; i < data.n; ++i)
+        for (std::ptrdiff_t e = 0, n = in.list_length(i); e < n; ++e) {
+          double label = static_cast<double>(in.label(i, e));
+          if (!(label < cols))
+            fail("label list '" + std::string(Var::name) + "' has " + std::to_string(static_cast<long long>(label)) +
+                 " at (" + std::to_string(i) + ", " + std::to_string(e) + "), outside [0, " +
+                 std::to_string(data.cols) + ") (a negative entry ends the list)");
+        }
     }
   }
   template <class L> struct tuple_of;

@@ -75,6 +75,12 @@ XLOSS_LANE_UNARY(abs)
 template <class V> V min(const V& a, const V& b) { return lane::select(b < a, b, a); }
 template <class V> V max(const V& a, const V& b) { return lane::select(a < b, b, a); }
 
+// Lane l of a pack; a scalar is its own lane 0.
+template <class V> [[gnu::always_inline]] inline scalar_t<V> lane_value(const V& v, int l) {
+  if constexpr (is_pack_v<V>) return v.v[l];
+  else return (void)l, v;
+}
+
 template <class V> V infinity() {
   return V(std::numeric_limits<scalar_t<V>>::infinity());
 }

@@ -34,6 +34,8 @@ struct walker {
       return d.template in<E>().param;
     } else if constexpr (is_label_var_v<E>) {
       return d.template in<E>().label(i);
+    } else if constexpr (is_label_list_var_v<E>) {
+      return d.template in<E>().label(i, index[2]);
     } else if constexpr (is_row_var_v<E>) {
       return d.template in<E>().real(i, index[0]);
     } else if constexpr (is_index_var_v<E>) {
@@ -48,15 +50,21 @@ struct walker {
   template <class Op, class... A> auto node(expr<Op, A...> e) {
     if constexpr (std::is_same_v<Op, op::at>) {
       return [&]<class R, class I>(R, I) -> real {
-        const auto& v = d.template in<R>().real;
         real at = value(I{});
-        if (!(at >= 0) || at >= static_cast<real>(v.cols)) return NAN;
-        return v(i, static_cast<std::ptrdiff_t>(at));
+        if constexpr (is_label_list_var_v<R>) {
+          const auto& in = d.template in<R>();
+          if (!(at >= 0) || at >= static_cast<real>(in.entries)) return NAN;
+          return in.label(i, static_cast<std::ptrdiff_t>(at));
+        } else {
+          const auto& v = d.template in<R>().real;
+          if (!(at >= 0) || at >= static_cast<real>(v.cols)) return NAN;
+          return v(i, static_cast<std::ptrdiff_t>(at));
+        }
       }(A{}...);
     } else if constexpr (is_reduction_op_v<Op>) {
       return reduce(e);
     } else if constexpr (requires { Op::index; }) {
-      return static_cast<real>(d.cols);  // extent
+      return static_cast<real>(d.template extent<Op::index>(i));  // extent
     } else if constexpr (std::is_same_v<Op, op::sigmoid>) {
       return real(1) / (real(1) + std::exp(-value(A{}...)));
     } else if constexpr (std::is_same_v<Op, op::softplus>) {
@@ -70,12 +78,16 @@ struct walker {
     }
   }
 
-  template <class Op, class B, class... C> real reduce(expr<Op, B, C...>) {
+  // The positions a reduction runs over: the row's, or a label list's entries.
+  template <class R> std::ptrdiff_t extent() const { return d.template extent<op_of<R>::index>(i); }
+
+  template <class Op, class B, class... C> real reduce(expr<Op, B, C...> e) {
     constexpr int K = Op::index;
+    const std::ptrdiff_t n = extent<decltype(e)>();
     std::ptrdiff_t saved = index[K];
     real acc = 0, best = NAN;
     std::ptrdiff_t at = -1;
-    for (std::ptrdiff_t p = 0; p < d.cols; ++p) {
+    for (std::ptrdiff_t p = 0; p < n; ++p) {
       index[K] = p;
       if constexpr (std::is_same_v<Op, op::sum<K>>) {
         acc += value(B{});
@@ -105,7 +117,7 @@ struct walker {
       result = std::pow(acc, 1 / value(C{}...));
     } else if constexpr (std::is_same_v<Op, op::logsumexp<K>>) {
       real s = 0;
-      for (std::ptrdiff_t p = 0; p < d.cols; ++p) {
+      for (std::ptrdiff_t p = 0; p < n; ++p) {
         index[K] = p;
         s += std::exp(value(B{}) - best);
       }

@@ -40,9 +40,13 @@ template <class Op, class... A>
 struct reduction_index<expr<Op, A...>> { using type = index_var<Op::index>; };
 
 // ------------------------------------------------------------ collection
+// A loop binds an index; a reduction inside another loop's body whose own
+// body still depends on the outer index is *nested*: an element of the outer
+// loop, computed by an inner loop (kernel/fused.hpp). `Bound` lists the
+// indices bound by the loops being walked into.
 template <class Acc, class E> struct collect_sample;
-template <class Acc, class E, class I> struct collect_outer;
-template <class Acc, class E, class I> struct collect_elem;
+template <class Acc, class E, class Bound> struct collect_outer;
+template <class Acc, class E, class I, class Bound> struct collect_elem;
 
 template <class Acc, class L, template <class, class> class F> struct fold;
 template <class Acc, template <class, class> class F> struct fold<Acc, tlist<>, F> { using type = Acc; };
@@ -50,13 +54,20 @@ template <class Acc, class E0, class... E, template <class, class> class F>
 struct fold<Acc, tlist<E0, E...>, F> {
   using type = typename fold<typename F<Acc, E0>::type, tlist<E...>, F>::type;
 };
-template <class I> struct bind_index {
-  template <class Acc, class E> using outer = collect_outer<Acc, E, I>;
-  template <class Acc, class E> using elem = collect_elem<Acc, E, I>;
+template <class Bound> struct bind_outer {
+  template <class Acc, class E> using fn = collect_outer<Acc, E, Bound>;
+};
+template <class I, class Bound = tlist<>> struct bind_elem {
+  template <class Acc, class E> using fn = collect_elem<Acc, E, I, Bound>;
 };
 
+template <class E, class Bound> struct depends_on_any;
+template <class E, class... I>
+struct depends_on_any<E, tlist<I...>> : std::bool_constant<(detail::depends_on_v<E, I> || ...)> {};
+template <class L, class I> using with_index = detail::push_unique_t<L, I>;
+
 // Sample-level nodes needed to compute E, in post-order. A reduction first
-// needs the loop-invariant parts of its operands.
+// needs the parts of its operands that do not depend on its index.
 template <class Acc, class E>
 struct collect_sample {
   static auto pick() {
@@ -67,46 +78,58 @@ struct collect_sample {
       return std::type_identity<detail::push_unique_t<typename fold<Acc, operands_t<E>, collect_sample>::type, E>>{};
     else
       return std::type_identity<
-          detail::push_unique_t<typename fold<Acc, operands_t<E>, bind_index<I>::template outer>::type, E>>{};
+          detail::push_unique_t<typename fold<Acc, operands_t<E>, bind_outer<tlist<I>>::template fn>::type, E>>{};
   }
   using type = typename decltype(pick())::type;
 };
 
-// The sample-level nodes needed by the parts of E that do not depend on I.
-template <class Acc, class E, class I>
+// The sample-level nodes needed by the parts of E that depend on no index
+// in Bound.
+template <class Acc, class E, class Bound>
 struct collect_outer {
   static auto pick() {
-    if constexpr (!detail::depends_on_v<E, I>)
+    using I = typename reduction_index<E>::type;
+    if constexpr (!depends_on_any<E, Bound>::value)
       return std::type_identity<typename collect_sample<Acc, E>::type>{};
+    else if constexpr (!std::is_void_v<I>)  // a nested reduction: its index is bound inside
+      return std::type_identity<typename fold<Acc, operands_t<E>, bind_outer<with_index<Bound, I>>::template fn>::type>{};
     else
-      return std::type_identity<typename fold<Acc, operands_t<E>, bind_index<I>::template outer>::type>{};
+      return std::type_identity<typename fold<Acc, operands_t<E>, bind_outer<Bound>::template fn>::type>{};
   }
   using type = typename decltype(pick())::type;
 };
 
-// The element-level nodes of a loop over I (those depending on I), in
-// post-order; nodes not depending on I come from the sample schedule.
-template <class Acc, class E, class I>
+// The element-level nodes of a loop over I (those depending on I but on no
+// index bound inside it), in post-order; a nested reduction is one element,
+// after the parts of its body that depend on I only.
+template <class Acc, class E, class I, class Bound>
 struct collect_elem {
   static auto pick() {
-    if constexpr (!detail::depends_on_v<E, I> || detail::contains_v<E, Acc>) {
+    using J = typename reduction_index<E>::type;
+    if constexpr (!detail::depends_on_v<E, I> || detail::contains_v<E, Acc>)
       return std::type_identity<Acc>{};
-    } else {
-      static_assert(std::is_void_v<typename reduction_index<E>::type>,
-                    "xloss: nested reductions (a reduction inside another reduction's body that "
-                    "depends on the outer index) are not supported by the fused kernel yet");
+    else if constexpr (depends_on_any<E, Bound>::value)  // part of an inner loop
+      return std::type_identity<typename fold<Acc, operands_t<E>, bind_elem<I, Bound>::template fn>::type>{};
+    else if constexpr (!std::is_void_v<J>)
       return std::type_identity<detail::push_unique_t<
-          typename fold<Acc, operands_t<E>, bind_index<I>::template elem>::type, E>>{};
-    }
+          typename fold<Acc, operands_t<E>, bind_elem<I, with_index<Bound, J>>::template fn>::type, E>>{};
+    else
+      return std::type_identity<detail::push_unique_t<
+          typename fold<Acc, operands_t<E>, bind_elem<I, Bound>::template fn>::type, E>>{};
   }
   using type = typename decltype(pick())::type;
 };
 
 template <class L> using sample_schedule_t = typename fold<tlist<>, L, collect_sample>::type;
 template <class L, class I>
-using outer_schedule_t = typename fold<tlist<>, L, bind_index<I>::template outer>::type;
+using outer_schedule_t = typename fold<tlist<>, L, bind_outer<tlist<I>>::template fn>::type;
 template <class L, class I>
-using elem_schedule_t = typename fold<tlist<>, L, bind_index<I>::template elem>::type;
+using elem_schedule_t = typename fold<tlist<>, L, bind_elem<I>::template fn>::type;
+
+// The schedule of a nested reduction's inner loop: its body's nodes that
+// depend on its index.
+template <class R>
+using inner_schedule_t = elem_schedule_t<operands_t<R>, typename reduction_index<R>::type>;
 
 template <class L> struct all_operands;
 template <class... R> struct all_operands<tlist<R...>> {
@@ -117,13 +140,19 @@ template <class L> using all_operands_t = typename all_operands<L>::type;
 // outer_refs_t<Sched, Extra>: what a loop over Sched reads from outside it —
 // the per-sample values it broadcasts once before the loop. Extra lists
 // further nodes the loop reads (reduction operands, gradient roots).
+// A nested reduction in the schedule reads what its inner loop reads from
+// outside that loop.
 template <class Sched, class Extra> struct outer_refs;
+template <class Sched, class Extra = tlist<>> using outer_refs_t = typename outer_refs<Sched, Extra>::type;
+template <class N> struct reads { using type = operands_t<N>; };
+template <class N>
+  requires is_reduction_v<N>
+struct reads<N> { using type = outer_refs_t<inner_schedule_t<N>, operands_t<N>>; };
 template <class... N, class Extra> struct outer_refs<tlist<N...>, Extra> {
   template <class E> struct outside : std::bool_constant<!detail::contains_v<E, tlist<N...>>> {};
-  using reads = typename fold<Extra, tlist<operands_t<N>...>, detail::union_>::type;
-  using type = detail::filter_t<reads, outside>;
+  using all = typename fold<Extra, tlist<typename reads<N>::type...>, detail::union_>::type;
+  using type = detail::filter_t<all, outside>;
 };
-template <class Sched, class Extra = tlist<>> using outer_refs_t = typename outer_refs<Sched, Extra>::type;
 
 // ------------------------------------------------------------ stages
 template <class E> struct stage;
@@ -155,7 +184,7 @@ template <class I> struct over_index {
 };
 
 // Does the expression read an inner axis at all?
-template <class E> struct uses_axis : std::bool_constant<is_row_var_v<E> || is_label_var_v<E> ||
+template <class E> struct uses_axis : std::bool_constant<is_row_var_v<E> || is_integer_var_v<E> ||
                                                          is_index_var_v<E> || std::is_same_v<E, out_index>> {};
 template <class Op, class... A>
 struct uses_axis<expr<Op, A...>>
@@ -168,6 +197,74 @@ template <class L, class Op> inline constexpr std::size_t count_v = 0;
 template <class... E, class Op>
 inline constexpr std::size_t count_v<tlist<E...>, Op> = (std::size_t(is_node_v<E, Op>) + ... + 0);
 
+// ------------------------------------------------------------ loops
+// Reductions of one stage over the same index share one pass.
+template <int K = 0> using row_loop = index_var<K>;
+template <class Acc, class R> struct add_key { using type = detail::push_unique_t<Acc, typename reduction_index<R>::type>; };
+template <class Key> struct with_key {
+  template <class R> struct pred : std::is_same<typename reduction_index<R>::type, Key> {};
+};
+
+// ------------------------------------------------------------ scatters
+// The adjoint of a gather inside a reduction, Σ_k [I(k) = out]·h(k) with I
+// depending on k (e.g. x[Y] over a label list Y), would cost a whole loop
+// over k at every position `out`. A row gradient is therefore split into its
+// dense part, written by the gradient pass, and such *scatter terms*, each
+// run as one loop over k adding h(k) at position I(k) afterwards. Constant
+// factors and signs around a scatter term move into its h.
+template <class E> inline constexpr bool is_scatter_v = false;
+template <int K, class I, class H>
+inline constexpr bool is_scatter_v<expr<op::sum<K>, expr<op::kron, I, out_index, H>>> =
+    detail::depends_on_v<I, index_var<K>> && !detail::depends_on_v<H, out_index>;
+
+template <class S, class C> struct scale_scatter;
+template <int K, class I, class H, class C>
+struct scale_scatter<expr<op::sum<K>, expr<op::kron, I, out_index, H>>, C> {
+  using type = expr<op::sum<K>, expr<op::kron, I, out_index, decltype(C{} * H{})>>;
+};
+template <class L, class C> struct scale_all;
+template <class... S, class C> struct scale_all<tlist<S...>, C> {
+  using type = tlist<typename scale_scatter<S, C>::type...>;
+};
+template <class A, class B> struct concat2;
+template <class... A, class... B> struct concat2<tlist<A...>, tlist<B...>> { using type = tlist<A..., B...>; };
+
+template <class G> struct split_grad {
+  using dense = G;
+  using scatters = tlist<>;
+};
+template <class G>
+  requires is_scatter_v<G>
+struct split_grad<G> {
+  using dense = zero;
+  using scatters = tlist<G>;
+};
+template <class A, class B> struct split_grad<expr<op::add, A, B>> {
+  using dense = decltype(typename split_grad<A>::dense{} + typename split_grad<B>::dense{});
+  using scatters = typename concat2<typename split_grad<A>::scatters, typename split_grad<B>::scatters>::type;
+};
+template <class A, class B> struct split_grad<expr<op::sub, A, B>> {
+  using dense = decltype(typename split_grad<A>::dense{} - typename split_grad<B>::dense{});
+  using scatters = typename concat2<typename split_grad<A>::scatters,
+                                    typename scale_all<typename split_grad<B>::scatters, constant<-1>>::type>::type;
+};
+template <class A> struct split_grad<expr<op::neg, A>> {
+  using dense = decltype(-typename split_grad<A>::dense{});
+  using scatters = typename scale_all<typename split_grad<A>::scatters, constant<-1>>::type;
+};
+template <class A, class C>
+  requires(!detail::depends_on_v<C, out_index>)
+struct split_grad<expr<op::mul, A, C>> {
+  using dense = decltype(typename split_grad<A>::dense{} * C{});
+  using scatters = typename scale_all<typename split_grad<A>::scatters, C>::type;
+};
+template <class C, class A>
+  requires(!detail::depends_on_v<C, out_index> && detail::depends_on_v<A, out_index>)
+struct split_grad<expr<op::mul, C, A>> {
+  using dense = decltype(C{} * typename split_grad<A>::dense{});
+  using scatters = typename scale_all<typename split_grad<A>::scatters, C>::type;
+};
+
 // ------------------------------------------------------------ the plan
 // Roots: the lowered loss, then the lowered derivatives for per-sample
 // scalars, then those for rows (free index `out`).
@@ -177,27 +274,42 @@ template <class Loss, class... SG, class... RG>
 struct plan<Loss, tlist<SG...>, tlist<RG...>> {
   using loss = Loss;
   using scalar_grads = tlist<SG...>;
-  using row_grads = tlist<RG...>;
+  // Row gradients: the dense parts, written by the gradient pass, and per
+  // gradient its scatter terms.
+  using row_grads = tlist<typename split_grad<RG>::dense...>;
+  using scatters = tlist<typename split_grad<RG>::scatters...>;
 
   static constexpr bool elementwise = !(uses_axis<Loss>::value || (uses_axis<SG>::value || ...) ||
                                         sizeof...(RG) > 0);
 
+  // The nodes a scatter term's loop reads (position and value).
+  template <class S> using scatter_roots = tlist<detail::arg_t<detail::arg_t<S, 0>, 0>, detail::arg_t<detail::arg_t<S, 0>, 2>>;
+  template <class L> struct scatter_outer;
+  template <class... S> struct scatter_outer<tlist<S...>> {
+    using type = typename fold<tlist<>, tlist<outer_schedule_t<scatter_roots<S>, typename reduction_index<S>::type>...>,
+                               detail::union_>::type;
+  };
+
   // Every per-sample node: the loss, scalar gradients, and what the row
-  // gradients need from outside their pass.
-  using sample = detail::union_t<sample_schedule_t<tlist<Loss, SG...>>,
-                                 outer_schedule_t<tlist<RG...>, out_index>>;
+  // gradients need from outside their passes.
+  using sample = typename fold<sample_schedule_t<tlist<Loss, SG...>>,
+                               tlist<outer_schedule_t<row_grads, out_index>,
+                                     typename scatter_outer<typename split_grad<RG>::scatters>::type...>,
+                               detail::union_>::type;
   static constexpr int stages = max_stage<sample>::value;
 
   template <int S> using computed_at = detail::filter_t<sample, in_stage<S>::template computed>;
   template <int S> using reductions_at = detail::filter_t<sample, in_stage<S>::template reductions>;
-  template <int S, int K>
-  using pass_reductions = detail::filter_t<reductions_at<S>, over_index<index_var<K>>::template pred>;
+  template <int S> using keys_at = typename fold<tlist<>, reductions_at<S>, add_key>::type;
+  template <int S, class Key>
+  using pass_reductions = detail::filter_t<reductions_at<S>, with_key<Key>::template pred>;
 
-  // The element schedule of the pass over index K at stage S.
-  template <int S, int K>
-  using pass_schedule = elem_schedule_t<all_operands_t<pass_reductions<S, K>>, index_var<K>>;
+  // The element schedule of the pass over index Key at stage S.
+  template <int S, class Key>
+  using pass_schedule = elem_schedule_t<all_operands_t<pass_reductions<S, Key>>, Key>;
 
-  using grad_schedule = elem_schedule_t<tlist<RG...>, out_index>;
+  using grad_schedule = elem_schedule_t<row_grads, out_index>;
+  template <class S> using scatter_schedule = elem_schedule_t<scatter_roots<S>, typename reduction_index<S>::type>;
 };
 
 }  // namespace xloss::plan
