@@ -1,10 +1,12 @@
 // Training per-frame logits with CTC: a free parameter table of T × C logits
-// per sequence, plain SGD on ctc_loss_from_logits (softmax folded in), and the
-// decodings printed as they converge to the targets:
+// per sequence, plain SGD on a DSL loss whose CTC term takes logits (softmax
+// folded in), and the decodings printed as they converge to the targets:
 //   greedy  -- best path overall (per-frame argmax), collapsed;
 //   aligned -- Viterbi forced alignment of the target (frame labels, '-' = blank).
 // Exits 1 if the greedy decoding has not reached every target.
+#include <xloss/lattice/ctc_term.hpp>
 #include <xloss/lattice/ctc_viterbi.hpp>
+#include <xloss/xloss.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -60,14 +62,22 @@ int main() {
   std::normal_distribution<double> init(0.0, 1.0);
   std::vector<double> logits(T * N * C), grad(logits.size());
   for (auto& v : logits) v = init(rng);
+  // PyTorch's 'mean' written as a DSL loss: each sequence's CTC loss over
+  // its target length, averaged over the batch.
+  constexpr auto ctc = xloss::ctc_term<"ctc">;
+  constexpr auto len = xloss::scalar<"len">;
+  Eigen::VectorXd lengths(N);
+  for (long n = 0; n < N; ++n) lengths[n] = static_cast<double>(target_lengths[n]);
   xloss::ctc_workspace<double> ws(1);
-  const double lr = 2.0;   // the mean reduction divides by N · target length
+  const double lr = 2.0;   // the loss divides by N · target length
 
   bool done = false;
   for (int step = 0; step <= 300 && !done; ++step) {
-    const double loss = xloss::ctc_loss_from_logits(
-        xloss::ctc_frames<double>{logits.data(), T, N, C}, xloss::ctc_targets::concatenated(targets), input_lengths,
-        target_lengths, {.blank = 0, .reduction = xloss::reduction::mean, .zero_infinity = false}, {.grad = grad}, &ws);
+    const double loss = xloss::evaluate_ctc(
+        ctc / len, xloss::reduction::mean,
+        xloss::ctc_input_from_logits(xloss::ctc_frames<double>{logits.data(), T, N, C},
+                                     xloss::ctc_targets::concatenated(targets), input_lengths, target_lengths),
+        xloss::grad_ctc(grad), len = lengths, ws);
     const auto lp = log_softmax(logits);
     done = true;
     for (long n = 0; n < N; ++n) done = done && greedy_decode(lp, n, input_lengths[n]) == want[n];

@@ -1,7 +1,11 @@
 // CTC loss + gradient with respect to log_probs, float32, blank 0, input
 // lengths = T, target lengths drawn in [T/5, 2T/5]. xloss (ctc_loss with a
-// warm workspace) against libtorch's CPU kernels when available.
+// warm workspace) against libtorch's CPU kernels when available, and the
+// same loss as a DSL term (evaluate_ctc with the loss `c`, reduction sum):
+// the difference is the cost of the composition.
 #include <xloss/lattice/ctc.hpp>
+#include <xloss/lattice/ctc_term.hpp>
+#include <xloss/xloss.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -57,6 +61,23 @@ void bm_xloss(benchmark::State& state) {
   }
 }
 
+void bm_xloss_term(benchmark::State& state) {
+  const auto p = make_problem(state.range(0), state.range(1), state.range(2));
+  const int threads = static_cast<int>(state.range(3));
+  constexpr auto c = xloss::ctc_term<"ctc">;
+  xloss::ctc_workspace<float> ws(threads);
+  std::vector<float> grad(p.lp.size());
+  for (auto _ : state) {
+    const float loss = xloss::evaluate_ctc(
+        c, xloss::reduction::sum,
+        xloss::ctc_input(xloss::ctc_frames<float>{p.lp.data(), p.T, p.N, p.C},
+                         xloss::ctc_targets::concatenated(p.targets), p.il, p.tl),
+        xloss::grad_ctc(grad), ws);
+    benchmark::DoNotOptimize(loss);
+    benchmark::DoNotOptimize(grad.data());
+  }
+}
+
 #ifdef XLOSS_BENCH_HAVE_TORCH
 void bm_libtorch(benchmark::State& state) {
   const auto p = make_problem(state.range(0), state.range(1), state.range(2));
@@ -78,6 +99,7 @@ void args(benchmark::internal::Benchmark* b) {
 }  // namespace
 
 BENCHMARK(bm_xloss)->Apply(args);
+BENCHMARK(bm_xloss_term)->Apply(args);
 #ifdef XLOSS_BENCH_HAVE_TORCH
 BENCHMARK(bm_libtorch)->Apply(args);
 #endif

@@ -142,6 +142,25 @@ BOOST_AUTO_TEST_CASE(no_heap_allocation_per_call) {
     evaluate(bce, reduction::none, x = X, y = Y, grad(x) = GX, grad(y) = GY, loss_out = L, threads(threads_used));
     BOOST_TEST(allocations.load() - before == 0, "threads " << threads_used);
   }
+  // Names longer than a short string, and a row loss with a label list:
+  // messages are built only when a check fails.
+  constexpr auto scores_of_every_class = row<"scores_of_every_class">;
+  constexpr auto listed_target_classes = labels<"listed_target_classes">;
+  constexpr auto listed = sum(logsumexp(k, scores_of_every_class[k]) - scores_of_every_class[listed_target_classes]);
+  Eigen::MatrixXd S = Eigen::MatrixXd::Random(300, 17), GS(300, 17);
+  Eigen::MatrixXi Lists = Eigen::MatrixXi::Constant(300, 4, -1);
+  Lists.col(0).setConstant(3);
+  Lists.col(1).setConstant(16);
+  for (int threads_used : {1, 2}) {
+    auto run = [&] {
+      return evaluate(listed, reduction::mean, scores_of_every_class = S, listed_target_classes = Lists,
+                      grad(scores_of_every_class) = GS, threads(threads_used));
+    };
+    run();
+    long before = allocations.load();
+    run();
+    BOOST_TEST(allocations.load() - before == 0, "long names, threads " << threads_used);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(float_mean_accumulates_in_double) {

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include <Eigen/Core>
@@ -84,12 +85,14 @@ struct output {
   view<S> (*resize)(void*, std::ptrdiff_t, std::ptrdiff_t) = nullptr;
 
   // The view, after resizing a plain object or checking a view's shape.
-  view<S> fitted(std::ptrdiff_t rows, std::ptrdiff_t cols, const std::string& what) const {
+  // `what` names the output in the error (as grad(what) for a gradient).
+  view<S> fitted(std::ptrdiff_t rows, std::ptrdiff_t cols, std::string_view what, bool gradient = false) const {
     if (object != nullptr) return resize(object, rows, cols);
     if (data.rows == rows && data.cols == cols) return data;
     if (data.size() == rows * cols && data.is_vector() && (rows == 1 || cols == 1))
       return data.rows == rows ? data : view<S>{data.p, rows, cols, data.cs, data.rs};
-    throw std::invalid_argument("xloss: " + what + " is " + std::to_string(data.rows) + "x" +
+    const std::string name = gradient ? "grad(" + std::string(what) + ")" : std::string(what);
+    throw std::invalid_argument("xloss: " + name + " is " + std::to_string(data.rows) + "x" +
                                 std::to_string(data.cols) + ", expected " + std::to_string(rows) + "x" +
                                 std::to_string(cols));
   }

@@ -125,13 +125,14 @@ struct prepared {
   double total_divisor = 1;  // the reduced loss is the per-sample sum divided by this
 
   prepared(reduction r, const B&... b) {
-    std::string n_from, cols_from;
+    // Names are static strings: nothing is allocated unless a check fails.
+    std::string_view n_from, cols_from;
     auto samples = [&](std::ptrdiff_t n, std::string_view name) {
       if (n_from.empty()) {
         data.n = n;
         n_from = name;
       } else if (n != data.n) {
-        fail("'" + std::string(name) + "' has " + std::to_string(n) + " samples but '" + n_from + "' has " +
+        fail("'" + std::string(name) + "' has " + std::to_string(n) + " samples but '" + std::string(n_from) + "' has " +
              std::to_string(data.n));
       }
     };
@@ -141,7 +142,7 @@ struct prepared {
       if constexpr ((is_input_v<Bi> || is_param_value_v<Bi>) && contains_v<binding_var_t<Bi>, terms>) {
         using Var = binding_var_t<Bi>;
         auto& in = data.inputs[index_of_v<Var, terms>];
-        std::string name(Var::name);
+        std::string_view name(Var::name);
         if constexpr (is_param_value_v<Bi>) {
           in.param = static_cast<T>(bi.value);
         } else {
@@ -152,7 +153,8 @@ struct prepared {
               data.cols = v.cols;
               cols_from = name;
             } else if (v.cols != data.cols) {
-              fail("row '" + name + "' has " + std::to_string(v.cols) + " columns but row '" + cols_from + "' has " +
+              fail("row '" + std::string(name) + "' has " + std::to_string(v.cols) + " columns but row '" +
+                   std::string(cols_from) + "' has " +
                    std::to_string(data.cols));
             }
             in.real = {v.p, v.rows, v.cols, v.rs, v.cs};
@@ -167,7 +169,7 @@ struct prepared {
             in.labels64 = sizeof(typename Bi::scalar) == 8;
           } else {
             if (!v.is_vector() && v.size() != 0)
-              fail("'" + name + "' must be a vector (N x 1 or 1 x N), got " + shape(v.rows, v.cols));
+              fail("'" + std::string(name) + "' must be a vector (N x 1 or 1 x N), got " + shape(v.rows, v.cols));
             samples(v.size(), name);
             if constexpr (is_label_var_v<Var>) {
               static_assert(sizeof(typename Bi::scalar) == 4 || sizeof(typename Bi::scalar) == 8,
@@ -195,11 +197,10 @@ struct prepared {
     auto take_output = [&]<class Bi>(const Bi& bi) {
       if constexpr (is_grad_output_v<Bi>) {
         using Var = binding_var_t<Bi>;
-        std::string what = "grad(" + std::string(Var::name) + ")";
         if constexpr (is_scalar_var_v<Var>)
-          data.grads[index_of_v<Var, scalar_vars>] = bi.out.fitted(data.n, 1, what);
+          data.grads[index_of_v<Var, scalar_vars>] = bi.out.fitted(data.n, 1, Var::name, true);
         else
-          data.grads[scalar_vars::size + index_of_v<Var, row_vars>] = bi.out.fitted(data.n, data.cols, what);
+          data.grads[scalar_vars::size + index_of_v<Var, row_vars>] = bi.out.fitted(data.n, data.cols, Var::name, true);
       } else if constexpr (is_loss_output_v<Bi>) {
         data.losses = bi.out.fitted(data.n, 1, "loss_out");
       }
