@@ -81,3 +81,24 @@ BOOST_AUTO_TEST_CASE(guide_new_loss_and_primitive) {
   BOOST_TEST(v == -0.5 + 0.2 / 1.2 + 2.0 / 3, boost::test_tools::tolerance(1e-15));
   BOOST_TEST(S[0] == 0.25, boost::test_tools::tolerance(1e-15));
 }
+
+// docs/guide.md, "Label lists and nested reductions".
+BOOST_AUTO_TEST_CASE(guide_label_lists) {
+  constexpr auto x = xloss::row<"x">;
+  constexpr auto not_listed = xloss::row<"not_listed">;  // 1 where the class is not in the list
+  constexpr auto Y = xloss::labels<"Y">;
+  using xloss::k;
+  // MultiLabelMargin: Σ over the listed classes, Σ over the others, of relu(1 − x[Y] + x[k]), / C
+  constexpr auto mlm = xloss::sum(xloss::entry, xloss::sum(k, not_listed[k] * xloss::relu(1_c - x[Y] + x[k]))) /
+                       xloss::extent_of();
+
+  Eigen::MatrixXd X(1, 4), M(1, 4), G;
+  Eigen::MatrixXi L(1, 3);
+  X << 0.5, -1.0, 0.75, 0.25;
+  M << 1, 1, 0, 1;
+  L << 2, -1, 0;  // the list {2}; entries after the −1 are ignored
+  double loss = xloss::evaluate(mlm, xloss::reduction::sum, x = X, not_listed = M, Y = L, xloss::grad(x) = G);
+  BOOST_TEST(loss == (0.75 + 0 + 0.5) / 4, boost::test_tools::tolerance(1e-15));
+  Eigen::RowVector4d want(0.25, 0, -0.5, 0.25);
+  BOOST_TEST((G.row(0) - want).cwiseAbs().maxCoeff() <= 1e-15);
+}
