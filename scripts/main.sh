@@ -1,30 +1,67 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build in Release, run the
-# fused-vs-naive benchmark report (BCE-with-logits and TripletMargin, float and
-# double, N = 1e3 … 1e7: fused kernel, naive Eigen port, hand-written
-# vectorised loop, memory-bandwidth floor) and the examples.
+# The main job: install what is missing (libtorch included, as the benchmark
+# peer), build in Release, run the examples, then the benchmark report: every
+# catalogue loss (value + all input gradients, reduction mean) as xloss's
+# fused kernel on 1 and all threads, the naive Eigen port, a hand-written
+# vectorised loop, libtorch eager forward + backward, and the bandwidth floor.
 #
 #   scripts/main.sh [extra Google Benchmark flags]
 #
-# Writes build/main/report.md (the table) and build/main/bench.json.
+# Writes under build/main/: report.md (tables and the summary against the
+# targets), report.svg (time over the floor per loss and variant), the raw
+# Google Benchmark JSON, and compile_cost.md when bench/compile_cost/per_loss.sh
+# exists.
+#
+# The default keeps the run to a few minutes on 2 cores: 0.05 s per benchmark,
+# one run each, double precision only up to N = 1e6. Flags given here come
+# after the defaults and win, e.g.
+#   scripts/main.sh --benchmark_filter=. --benchmark_repetitions=3   # everything, medians of 3
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-bash scripts/install-deps.sh
+start=$SECONDS
+bash scripts/install-deps.sh --with-torch
 
 build=build/main
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DXLOSS_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j2 --target bench_fused_vs_naive example_ctc_alignment example_ebm_collapse
+targets=(bench_report_elementwise)
+[[ -f bench/report_rows/CMakeLists.txt ]] && targets+=(bench_report_rows)
+for src in examples/*.cpp; do
+  targets+=("example_$(basename "$src" .cpp)")
+done
+cmake --build "$build" -j2 --target "${targets[@]}"
+echo "== build: $((SECONDS - start)) s"
 
 echo "== examples"
-for e in "$build"/examples/example_*; do
-  echo "-- $(basename "$e")"
-  "$e"
+for src in examples/*.cpp; do
+  name=example_$(basename "$src" .cpp)
+  echo "-- $name"
+  "$build/examples/$name"
 done
 
-echo "== benchmark: fused vs naive vs hand-written vs bandwidth floor (1 thread unless named)"
-"$build"/bench/fused_vs_naive/bench_fused_vs_naive --benchmark_repetitions=3 \
-  --benchmark_report_aggregates_only=true --benchmark_out="$build/bench.json" \
-  --benchmark_out_format=json "$@" >/dev/null
-python3 bench/fused_vs_naive/report.py "$build/bench.json" | tee "$build/report.md"
+defaults=(--benchmark_min_time=0.05 "--benchmark_filter=-/double/.*/10000000"
+          --benchmark_out_format=json)
+jsons=()
+# run <binary> <json> [flags]: one benchmark binary, its JSON kept for the report.
+run() {
+  local bin=$1 json=$2
+  shift 2
+  echo "== benchmark: $(basename "$bin") ($((SECONDS - start)) s so far)"
+  "$bin" "${defaults[@]}" --benchmark_out="$json" "$@" > /dev/null
+  jsons+=("$json")
+}
+run "$build/bench/report/bench_report_elementwise" "$build/elementwise.json" "$@"
+if [[ -x $build/bench/report_rows/bench_report_rows ]]; then
+  run "$build/bench/report_rows/bench_report_rows" "$build/rows.json" "$@"
+fi
+if [[ -f bench/compile_cost/per_loss.sh ]]; then
+  echo "== compile cost per loss kernel ($((SECONDS - start)) s so far)"
+  bash bench/compile_cost/per_loss.sh "$build" > "$build/compile_cost.md"
+fi
+
+python3 bench/report/report.py --svg "$build/report.svg" "${jsons[@]}" > "$build/report.md"
+# The summary is the part of report.md before the full table.
+sed -n '/^## Summary/,/^## All measurements/p' "$build/report.md" | sed '$d'
+echo "== wrote $build/report.md and $build/report.svg$([[ -f $build/compile_cost.md ]] && echo " and $build/compile_cost.md")"
+echo "== total wall time: $((SECONDS - start)) s"
