@@ -2,6 +2,7 @@
 // the reduction of a case, tolerances and random data.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -87,6 +88,29 @@ void check_value(const ref_case& c, T got) {
   check_tensor(c, g, "out");
 }
 
+// Every case of `loss`'s PyTorch reference data (there must be `count` of
+// them), each run by the case function of its dtype.
+inline void check_reference(const std::string& loss, std::size_t count, void (*f32_case)(const ref_case&),
+                            void (*f64_case)(const ref_case&)) {
+  auto cases = xloss::testing::load_reference(xloss::testing::reference_path(loss));
+  BOOST_REQUIRE_EQUAL(cases.size(), count);
+  for (const auto& c : cases) is_f32(c) ? f32_case(c) : f64_case(c);
+}
+
+// A reference case's loss as `run(outputs...)` evaluates it (returning the
+// value): with loss_out and its per-sample losses checked under reduction
+// none, else the value checked.
+template <class T, class F>
+void check_value_or_losses(const ref_case& c, F&& run) {
+  if (c.opt("reduction", "mean") == "none") {
+    Vec<T> losses;
+    run(xloss::loss_out = losses);
+    check_losses(c, losses);
+  } else {
+    check_value(c, run());
+  }
+}
+
 // Uniform random rows in [lo, hi).
 template <class T>
 Rows<T> uniform(std::mt19937_64& gen, long n, long d, double lo = -1, double hi = 1) {
@@ -94,6 +118,13 @@ Rows<T> uniform(std::mt19937_64& gen, long n, long d, double lo = -1, double hi 
   Rows<T> r(n, d);
   for (long i = 0; i < r.size(); ++i) r.data()[i] = static_cast<T>(u(gen));
   return r;
+}
+
+// Uniform random class labels in [0, classes).
+inline Labels random_labels(std::mt19937_64& gen, long n, long classes) {
+  Labels y(n);
+  for (long i = 0; i < n; ++i) y(i) = static_cast<std::int64_t>(gen() % static_cast<unsigned long>(classes));
+  return y;
 }
 
 // Fused kernel vs the long-double reference evaluator: `run(eval, out)` makes

@@ -12,14 +12,11 @@ namespace {
 template <class T>
 void reference_case(const ref_case& c) {
   Rows<T> x1 = rows<T>(c.at("input1")), x2 = rows<T>(c.at("input2")), g1, g2;
-  Vec<T> y = flat<T>(c.at("target")), losses;
+  Vec<T> y = flat<T>(c.at("target"));
   nn::cosine_embedding_loss_options o{c.opt_num("margin", 0), reduction_of(c)};
-  T value = o.reduction == xloss::reduction::none
-                ? nn::cosine_embedding_loss(x1, x2, y, o, nn::grad<"input1"> = g1, nn::grad<"input2"> = g2,
-                                            xloss::loss_out = losses)
-                : nn::cosine_embedding_loss(x1, x2, y, o, nn::grad<"input1"> = g1, nn::grad<"input2"> = g2);
-  if (o.reduction == xloss::reduction::none) check_losses(c, losses);
-  else check_value(c, value);
+  check_value_or_losses<T>(c, [&](auto... out) {
+    return nn::cosine_embedding_loss(x1, x2, y, o, nn::grad<"input1"> = g1, nn::grad<"input2"> = g2, out...);
+  });
   check_tensor(c, g1, "grad_input1");
   check_tensor(c, g2, "grad_input2");
 }
@@ -73,9 +70,7 @@ void kernel_sizes() {
 BOOST_AUTO_TEST_SUITE(cosine_embedding_loss)
 
 BOOST_AUTO_TEST_CASE(pytorch_reference) {
-  auto cases = xloss::testing::load_reference(xloss::testing::reference_path("cosine_embedding_loss"));
-  BOOST_REQUIRE_EQUAL(cases.size(), 36u);
-  for (const auto& c : cases) is_f32(c) ? reference_case<float>(c) : reference_case<double>(c);
+  check_reference("cosine_embedding_loss", 36, reference_case<float>, reference_case<double>);
 }
 
 BOOST_AUTO_TEST_CASE(finite_differences) {

@@ -28,12 +28,11 @@ inline constexpr auto weight = row<"weight">;
 inline constexpr auto sample_weight = nll::sample_weight;  // w[y], 0 if ignored
 inline constexpr auto keep = scalar<"keep">;                 // 0 if ignored, else 1
 inline constexpr auto smoothing = param<"label_smoothing">;
-// C, the row length, as a parameter: extent_of() does not compile in the
-// fused kernel yet (/work/notes/engine-bugs-rows.md, 2).
+// C, the row length, bound by the wrapper (extent_of() would give the same).
 inline constexpr auto n_classes = param<"classes">;
 
 inline constexpr auto lse = logsumexp(input);
-inline constexpr auto nll = lse - nll::pick(input, label);
+inline constexpr auto nll = lse - input[label];
 
 template <bool Weighted>
 constexpr auto class_weight() {

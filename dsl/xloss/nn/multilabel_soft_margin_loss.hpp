@@ -18,8 +18,7 @@ using namespace xloss::literals;
 inline constexpr auto input = row<"input">;
 inline constexpr auto target = row<"target">;
 inline constexpr auto weight = row<"weight">;  // class weights, repeated per sample (stride 0)
-// C, the row length, as a parameter: extent_of() does not compile in the
-// fused kernel yet (/work/notes/engine-bugs-rows.md, 2).
+// C, the row length, bound by the wrapper (extent_of() would give the same).
 inline constexpr auto n_classes = param<"classes">;
 
 template <bool Weighted>

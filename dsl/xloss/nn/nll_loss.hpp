@@ -25,12 +25,8 @@ inline constexpr auto target = label<"target">;
 // which also maps ignored targets to class 0 so that every label is a class).
 inline constexpr auto sample_weight = scalar<"sample_weight">;
 
-// x[y], read through a sum over the row: the engine rejects a gather outside a
-// reduction for now (/work/notes/engine-bugs-rows.md, 1). Exact, and its
-// gradient is [out == y].
-constexpr auto pick(auto x, auto y) { return sum(select(j == y, x, 0_c)); }
-
-inline constexpr auto loss = select(sample_weight != 0_c, -(sample_weight * pick(input, target)), 0_c);
+// A gather: one element read per sample, its gradient lands on column y.
+inline constexpr auto loss = select(sample_weight != 0_c, -(sample_weight * input[target]), 0_c);
 }  // namespace nll
 
 template <class T>
