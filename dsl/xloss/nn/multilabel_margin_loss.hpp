@@ -10,7 +10,8 @@
 // and the adjoint of the gather x[Y] as a scatter onto the target columns:
 // one pass for the value, one for the gradient, O(|J|·C) per sample.
 // not_target (1 where k ∉ J) is built by the wrapper while it checks the
-// targets; it is the one per-call temporary (N×C).
+// targets, in a per-thread buffer reused across calls (grown when needed, so
+// repeated calls do not fault in fresh pages).
 //
 //   float L = xloss::nn::multilabel_margin_loss(X, Y, {}, xloss::nn::grad<"input"> = G);
 // Y: N×C 32- or 64-bit integers (any layout), −1 terminated lists.
@@ -19,6 +20,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <xloss/nn/functional.hpp>
 
@@ -40,14 +42,17 @@ namespace detail {
 // The not-target mask, after checking the targets as PyTorch does (every
 // entry, even after the −1, is in [−1, C)).
 template <class T, class Y>
-Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> not_target_mask(const Y& target, std::ptrdiff_t n,
-                                                                                  std::ptrdiff_t classes) {
+Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> not_target_mask(const Y& target,
+                                                                                              std::ptrdiff_t n,
+                                                                                              std::ptrdiff_t classes) {
   const std::string who = "xloss: multilabel_margin_loss: ";
   if (target.rows() != n || target.cols() != classes)
     throw std::invalid_argument(who + "'target' is " + std::to_string(target.rows()) + "x" +
                                 std::to_string(target.cols()) + ", 'input' is " + std::to_string(n) + "x" +
                                 std::to_string(classes));
-  Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> mask(n, classes);
+  thread_local std::vector<T> storage;
+  if (storage.size() < static_cast<std::size_t>(n * classes)) storage.resize(static_cast<std::size_t>(n * classes));
+  Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> mask(storage.data(), n, classes);
   mask.setOnes();
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     bool listed = true;
