@@ -48,6 +48,7 @@
 #include "common/bandwidth.hpp"
 #include "common/counters.hpp"
 #include "common/data.hpp"
+#include "common/report.hpp"
 #include "handwritten.hpp"
 #include "naive.hpp"
 #ifdef XLOSS_BENCH_HAVE_TORCH
@@ -296,32 +297,6 @@ void bench_variant(benchmark::State& state, const loss_spec<T>& spec, long n, co
   xloss_bench::set_counters(state, size_of(spec, n), faults);
 }
 
-// Triad arrays for the floor rows, kept like the problems.
-template <class T>
-xloss_bench::triad_arrays<T>& triad_for(Index m) {
-  static std::unique_ptr<xloss_bench::triad_arrays<T>> held;
-  if (!held || held->a.size() != m) {
-    held.reset();
-    held = std::make_unique<xloss_bench::triad_arrays<T>>(m);
-  }
-  return *held;
-}
-
-// The floor row: a triad moving as many bytes as the case.
-template <class T>
-void bench_floor(benchmark::State& state, const xloss_bench::case_size& size) {
-  auto& arrays = triad_for<T>(Index(std::ceil(size.bytes_moved / xloss_bench::triad_bytes_per_element<T>)));
-  T s = T(3);
-  arrays.run(s);
-  const long faults = xloss_bench::minor_faults();
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(s);
-    arrays.run(s);
-    benchmark::ClobberMemory();
-  }
-  xloss_bench::set_counters(state, size, faults);
-}
-
 void configure(benchmark::internal::Benchmark* b, bool multithreaded) {
   b->Unit(benchmark::kMicrosecond);
   // The calling thread's CPU time misses the work of the other threads.
@@ -343,7 +318,7 @@ void register_loss(const loss_spec<T>& spec, const std::string& type, const std:
     for (const auto& v : variants(spec)) register_variant(spec, type, n, v);
     const auto size = size_of(spec, n);
     configure(benchmark::RegisterBenchmark((spec.name + "/" + type + "/floor/" + std::to_string(n)).c_str(),
-                                           [size](benchmark::State& st) { bench_floor<T>(st, size); }),
+                                           [size](benchmark::State& st) { xloss_bench::bench_floor<T>(st, size); }),
               false);
   }
 }
@@ -370,18 +345,7 @@ std::vector<long> chosen_sizes() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Google Benchmark's default 0.5 s per benchmark would make the ~700
-  // benchmarks take far too long; 0.1 s is plenty for these sizes. An explicit
-  // --benchmark_min_time on the command line still wins.
-  std::vector<char*> args(argv, argv + argc);
-  const bool has_min_time = std::any_of(args.begin() + 1, args.end(), [](const char* a) {
-    return std::string_view(a).starts_with("--benchmark_min_time");
-  });
-  char default_min_time[] = "--benchmark_min_time=0.1";
-  if (!has_min_time) args.insert(args.begin() + 1, default_min_time);
-  int count = int(args.size());
-  benchmark::Initialize(&count, args.data());
-  if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
+  if (!xloss_bench::initialize_report(argc, argv)) return 1;
 
   const std::vector<long> ns = chosen_sizes();
   const auto float_losses = losses<float>();

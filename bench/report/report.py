@@ -118,7 +118,7 @@ class Report:
 
     def x_floor(self, loss, typ, variant, size):
         e = self.chosen.get((loss, typ, variant, size))
-        return e.get("x_floor") if e else None
+        return (e.get("x_floor") or None) if e else None  # 0: no floor (CTC)
 
 
 def verdict(ok):
@@ -198,6 +198,7 @@ def table(r, out):
     out.append("## All measurements\n")
     out.append("Time per call: CPU time for single-threaded variants, wall-clock time for "
                "`*_threads`; medians of the repetitions when there are several.\n")
+    out.append("N is the number of elements of the main input (T, the frames, for ctc_loss).\n")
     out.append("| loss | type | N | variant | time/call (µs) | ns/elem | × fused | "
                "× hand-written | × floor |")
     out.append("|---|---|---:|---|---:|---:|---:|---:|---:|")
@@ -207,7 +208,7 @@ def table(r, out):
         e = r.chosen[(loss, typ, variant, n)]
         out.append(f"| {loss} | {typ} | {size_str(n)} | {variant} | {fmt(r.time(loss, typ, variant, n), 4)} | "
                    f"{fmt(e.get('ns_per_elem'))} | {fmt(r.ratio(loss, typ, variant, 'fused', n))} | "
-                   f"{fmt(r.ratio(loss, typ, variant, 'handwritten', n))} | {fmt(e.get('x_floor'))} |")
+                   f"{fmt(r.ratio(loss, typ, variant, 'handwritten', n))} | {fmt(e.get('x_floor') or None)} |")
     out.append("")
 
 
