@@ -15,19 +15,8 @@
 
 #include "support/checks.hpp"
 
-// Counts heap allocations made by this program. (GCC cannot see that this
-// operator new and operator delete pair malloc with free.)
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-static std::atomic<long> allocations{0};
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "support/allocation_counter.hpp"
+using xloss::testing::allocations;
 
 using namespace xloss;
 using namespace xloss::literals;

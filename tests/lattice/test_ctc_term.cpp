@@ -20,19 +20,8 @@
 
 #include "ctc_test_util.hpp"
 
-// Counts heap allocations made by this program (the pattern of
-// tests/engine/kernel_test.cpp).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-static std::atomic<long> allocations{0};
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "support/allocation_counter.hpp"
+using xloss::testing::allocations;
 
 using namespace xloss::literals;
 using xloss::reduction;
