@@ -244,6 +244,7 @@ struct cursor {
   const Data& d;
   SampleFrame* sample;
   std::ptrdiff_t i = 0;  // the sample (row loops)
+  std::ptrdiff_t list_n = 0;  // its label list's length (scanned once per loop, not per use)
   std::array<const T*, terms::size> base{};
   std::array<std::ptrdiff_t, terms::size> stride{};
   frame<Outer, V> outer_values;
@@ -255,6 +256,7 @@ struct cursor {
   // Rows at sample i, along the row.
   void start_rows(std::ptrdiff_t sample_index) {
     i = sample_index;
+    list_n = d.template extent<2>(i);
     detail::for_each_type(terms{}, [&]<class X>() XLOSS_LAMBDA_INLINE {
       if constexpr (is_row_var_v<X>) {
         const auto& v = d.template in<X>().real;
@@ -295,8 +297,9 @@ struct cursor {
     else if constexpr (is_label_list_var_v<N>) return entries<N>();
     else if constexpr (is_index_var_v<N> || std::is_same_v<N, out_index>) return iota<V>(pos);
     else if constexpr (is_param_var_v<N>) return V(d.template in<N>().param);
-    else return V(static_cast<T>(d.template extent<op_of<N>::index>(i)));
+    else return V(static_cast<T>(positions<op_of<N>::index>()));
   }
+  template <int K> XLOSS_INLINE std::ptrdiff_t positions() const { return K == 2 ? list_n : d.cols; }
   // A label list's entries at this pack's positions, converted lane by lane.
   template <class L> XLOSS_INLINE V entries() const {
     const auto& in = d.template in<L>();
@@ -330,7 +333,7 @@ struct cursor {
     }
   }
   // The number of positions reduction R runs over at this sample.
-  template <class R> XLOSS_INLINE std::ptrdiff_t extent() const { return d.template extent<op_of<R>::index>(i); }
+  template <class R> XLOSS_INLINE std::ptrdiff_t extent() const { return positions<op_of<R>::index>(); }
   template <class N, class V2> XLOSS_INLINE auto outer() const {
     static_assert(contains_v<N, Outer>, "xloss internal: a loop reads a value it did not hoist");
     return outer_values.template get<N>();
