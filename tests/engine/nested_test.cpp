@@ -40,6 +40,10 @@ static_assert(margin_plan::stages == 1);
 static_assert(margin_plan::keys_at<1>::size == 1);
 static_assert(std::is_same_v<detail::nth_t<margin_plan::keys_at<1>, 0>, index_var<2>>);
 static_assert(detail::nth_t<margin_plan::scatters, 0>::size == 1);
+// The kernel runs that list pass one entry at a time, with the inner loop
+// over the row in SIMD packs; a pass over the row stays in packs.
+static_assert(std::is_same_v<kernel::loop_lanes_t<float, index_var<2>, margin_plan::pass_schedule<1, index_var<2>>>, float>);
+static_assert(kernel::loop_lanes_t<float, out_index, margin_plan::grad_schedule>::size > 1);
 // logsumexp over k does not depend on the entry: it is computed once per
 // sample (two passes over the row), then one pass over the entries.
 using ce_plan = plan_for<decltype(listed_ce), decltype(x)>;

@@ -50,20 +50,24 @@ Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> no
     throw std::invalid_argument(who + "'target' is " + std::to_string(target.rows()) + "x" +
                                 std::to_string(target.cols()) + ", 'input' is " + std::to_string(n) + "x" +
                                 std::to_string(classes));
-  thread_local std::vector<T> storage;
-  if (storage.size() < static_cast<std::size_t>(n * classes)) storage.resize(static_cast<std::size_t>(n * classes));
-  Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> mask(storage.data(), n, classes);
-  mask.setOnes();
-  for (std::ptrdiff_t i = 0; i < n; ++i) {
-    bool listed = true;
+  // Every entry in [−1, C): one vectorisable min/max per row; the offending
+  // entry is looked for only when a row fails.
+  for (std::ptrdiff_t i = 0; i < n && classes > 0; ++i) {
+    const auto row = target.row(i);
+    if (row.minCoeff() >= -1 && row.maxCoeff() < classes) continue;
     for (std::ptrdiff_t c = 0; c < classes; ++c) {
-      auto y = static_cast<std::int64_t>(target(i, c));
+      auto y = static_cast<std::int64_t>(row(c));
       if (y < -1 || y >= classes)
         throw std::invalid_argument(who + "'target' is " + std::to_string(y) + " at (" + std::to_string(i) + ", " +
                                     std::to_string(c) + "), outside [-1, " + std::to_string(classes) + ")");
-      listed = listed && y != -1;
-      if (listed) mask(i, static_cast<std::ptrdiff_t>(y)) = T(0);
     }
+  }
+  thread_local std::vector<T> storage;
+  if (storage.size() < static_cast<std::size_t>(n * classes)) storage.resize(static_cast<std::size_t>(n * classes));
+  Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> mask(storage.data(), n, classes);
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    mask.row(i).setOnes();
+    for (std::ptrdiff_t c = 0; c < classes && target(i, c) != -1; ++c) mask(i, static_cast<std::ptrdiff_t>(target(i, c))) = T(0);
   }
   return mask;
 }

@@ -211,7 +211,7 @@ struct context {
   template <class I> static constexpr bool owns = false;  // no loop index at the sample level
 
   // R at a per-sample position: a label or an argmin (−1: over nothing).
-  template <class R, class V> XLOSS_INLINE V gather(const V& at) const {
+  template <class R, class V, class Ix> XLOSS_INLINE V gather(const V& at) const {
     using T = lane::scalar_t<V>;
     const auto c = static_cast<std::ptrdiff_t>(at);
     if constexpr (is_label_list_var_v<R>) {
@@ -241,6 +241,8 @@ struct cursor {
   using lane_type = V;
   using terms = typename Data::terminals;
   static constexpr int W = lane::width_v<V>;
+  static constexpr bool contiguous = Contiguous;
+  using lane_index = Index;  // what the lanes are positions of
   const Data& d;
   SampleFrame* sample;
   std::ptrdiff_t i = 0;  // the sample (row loops)
@@ -316,20 +318,21 @@ struct cursor {
     if constexpr (is_label_list_var_v<X>) return d.template in<X>().label(i, p);
     else return base[index_of_v<X, terms>][p * stride[index_of_v<X, terms>]];
   }
-  // R at positions that differ from lane to lane (X[Y] over a list): one
-  // load per lane; a position outside R gives NaN.
-  template <class R, class V2> XLOSS_INLINE V gather(const V& at) const {
+  // R at position a of this sample; a position outside R gives NaN.
+  template <class R> XLOSS_INLINE T gather_one(T a) const {
     const std::ptrdiff_t limit = is_label_list_var_v<R> ? d.template in<R>().entries : d.cols;
-    auto one = [&](T a) XLOSS_LAMBDA_INLINE {
-      const auto c = static_cast<std::ptrdiff_t>(a);
-      return a >= T(0) && c < limit ? element<R>(c) : std::numeric_limits<T>::quiet_NaN();
-    };
+    const auto c = static_cast<std::ptrdiff_t>(a);
+    return a >= T(0) && c < limit ? element<R>(c) : std::numeric_limits<T>::quiet_NaN();
+  }
+  // R at positions that differ from lane to lane (X[Y] over a list): one
+  // load per lane.
+  template <class R, class V2, class Ix> XLOSS_INLINE V gather(const V& at) const {
     if constexpr (lane::is_pack_v<V>) {
       V r(T(0));
-      for (int l = 0; l < W; ++l) r.v[l] = one(at.v[l]);
+      for (int l = 0; l < W; ++l) r.v[l] = gather_one<R>(at.v[l]);
       return r;
     } else {
-      return one(at);
+      return gather_one<R>(at);
     }
   }
   // The number of positions reduction R runs over at this sample.
@@ -349,6 +352,7 @@ struct inner_cursor {
   using V = typename Parent::lane_type;
   using T = lane::scalar_t<V>;
   using lane_type = V;
+  using lane_index = typename Parent::lane_index;
   const Parent& c;
   const F& f;
   std::ptrdiff_t pos = 0;
@@ -364,7 +368,62 @@ struct inner_cursor {
     if constexpr (contains_v<N, typename F::list>) return f.template get<N>();
     else return c.template outer<N, V2>();
   }
-  template <class R, class V2> XLOSS_INLINE V gather(const V& at) const { return c.template gather<R, V>(at); }
+  // Every inner value is the same in all lanes unless it reads the enclosing
+  // loop's index: then X[Y] is one load, not one per lane.
+  template <class R> XLOSS_INLINE T gather_one(T a) const { return c.template gather_one<R>(a); }
+  template <class R, class V2, class Ix> XLOSS_INLINE V gather(const V& at) const {
+    if constexpr (!detail::depends_on_v<Ix, lane_index>) return V(gather_one<R>(lane::lane_value(at, 0)));
+    else return c.template gather<R, V, Ix>(at);
+  }
+  template <class R> XLOSS_INLINE std::ptrdiff_t extent() const { return c.template extent<R>(); }
+};
+
+// The inner loop of a nested reduction over the row, inside a loop that runs
+// one position at a time (a label list's entries, see entry_at_a_time): here
+// the inner loop is the vectorised one, W row positions per pack, and the
+// enclosing loop's values are broadcast to the lanes.
+template <class Parent, class F, class Idx>
+struct row_inner_cursor {
+  using T = typename Parent::T;
+  using V = lane_of<T>;
+  using lane_type = V;
+  using lane_index = Idx;
+  const Parent& c;
+  const F& f;
+  std::ptrdiff_t pos = 0;
+  int n = 0;
+
+  template <class I> static constexpr bool owns = std::is_same_v<I, Idx>;
+  template <class X> XLOSS_INLINE V load() const {
+    constexpr std::size_t k = index_of_v<X, typename Parent::terms>;
+    if constexpr (Parent::contiguous) return load_lane<V>(c.base[k] + pos, 1, n);
+    else return load_lane<V>(c.base[k] + pos * c.stride[k], c.stride[k], n);
+  }
+  template <class N, class V2> XLOSS_INLINE V leaf() const {
+    if constexpr (is_index_var_v<N>) return iota<V>(pos);
+    else if constexpr (is_row_var_v<N>) return load<N>();                                    // X[k]
+    else if constexpr (is_node_v<N, op::at>) return load<detail::arg_t<N, 0>>();             // X[k]
+    else return V(c.template leaf<N, T>());                                                  // parameters, extents
+  }
+  template <class S> XLOSS_INLINE static auto spread(const S& s) {
+    if constexpr (std::is_same_v<S, bool>) return V(T(s ? 1 : 0)) == V(T(1));
+    else return V(s);
+  }
+  template <class N, class V2> XLOSS_INLINE auto outer() const {
+    if constexpr (contains_v<N, typename F::list>) return spread(f.template get<N>());
+    else return spread(c.template outer<N, T>());
+  }
+  template <class X> XLOSS_INLINE T element(std::ptrdiff_t p) const { return c.template element<X>(p); }
+  template <class R> XLOSS_INLINE T gather_one(T a) const { return c.template gather_one<R>(a); }
+  template <class R, class V2, class Ix> XLOSS_INLINE V gather(const V& at) const {
+    if constexpr (!detail::depends_on_v<Ix, Idx>) {
+      return V(gather_one<R>(lane::lane_value(at, 0)));
+    } else {
+      V r(T(0));
+      for (int l = 0; l < V::size; ++l) r.v[l] = gather_one<R>(at.v[l]);
+      return r;
+    }
+  }
   template <class R> XLOSS_INLINE std::ptrdiff_t extent() const { return c.template extent<R>(); }
 };
 
@@ -376,13 +435,14 @@ XLOSS_INLINE auto fetch(F& f, const C& c) {
 }
 
 template <class N, class V, class F, class C> XLOSS_INLINE V nested(F& f, const C& c);
+template <class N, class V, class F, class C> XLOSS_INLINE V nested_lanes(F& f, const C& c);
 
 template <class N, class V, class F, class C>
 XLOSS_INLINE auto compute(F& f, const C& c) {
   if constexpr (is_constant_v<N>) {
     return V(N::template as<lane::scalar_t<V>>());
   } else if constexpr (is_node_v<N, op::at> && !C::template owns<detail::arg_t<N, 1>>) {
-    return c.template gather<detail::arg_t<N, 0>, V>(fetch<detail::arg_t<N, 1>, V>(f, c));
+    return c.template gather<detail::arg_t<N, 0>, V, detail::arg_t<N, 1>>(fetch<detail::arg_t<N, 1>, V>(f, c));
   } else if constexpr (is_leaf_v<N>) {
     return c.template leaf<N, V>();
   } else if constexpr (is_reduction_v<N>) {
@@ -462,10 +522,38 @@ XLOSS_INLINE void accumulate(accumulator<R, V>& a, F& f, const C& c, const M& va
   [&]<class Op, class... A>(expr<Op, A...>) XLOSS_LAMBDA_INLINE { a.add(valid, c.pos, fetch<A, V>(f, c)...); }(R{});
 }
 
-// A nested reduction N, for every lane of the enclosing loop: its inner
+// A nested reduction N at the enclosing loop's current position(s): its inner
 // loop over N's index.
 template <class N, class V, class F, class C>
 XLOSS_INLINE V nested(F& f, const C& c) {
+  using Sched = plan::inner_schedule_t<N>;
+  using I = typename plan::reduction_index<N>::type;
+  if constexpr (!lane::is_pack_v<V> && lane::fast_v<V> && !std::is_same_v<I, index_var<2>>) {
+    // One outer position at a time: the inner loop over the row runs in packs.
+    using P = lane_of<V>;
+    constexpr int PW = lane::width_v<P>;
+    accumulator<N, P> acc;
+    row_inner_cursor<C, F, I> ic{c, f};
+    auto step = [&](std::ptrdiff_t p, int n) XLOSS_LAMBDA_INLINE {
+      ic.pos = p;
+      ic.n = n;
+      frame<Sched, P> g;
+      compute_all<Sched, P>(g, ic);
+      accumulate(acc, g, ic, first_n<P>(n));
+    };
+    const std::ptrdiff_t n = c.template extent<N>();
+    std::ptrdiff_t p = 0;
+    for (; p + PW <= n; p += PW) step(p, PW);
+    if (p < n) step(p, static_cast<int>(n - p));
+    return acc.result();
+  } else {
+    return nested_lanes<N, V>(f, c);
+  }
+}
+
+// The lanes of the enclosing loop each accumulate, one inner position at a time.
+template <class N, class V, class F, class C>
+XLOSS_INLINE V nested_lanes(F& f, const C& c) {
   using Sched = plan::inner_schedule_t<N>;
   using I = typename plan::reduction_index<N>::type;
   accumulator<N, V> acc;
@@ -481,6 +569,17 @@ XLOSS_INLINE V nested(F& f, const C& c) {
 }
 
 // ------------------------------------------------------------ execution
+// The lanes of a loop over index Key with element schedule Sched. A loop over
+// a label list (a few entries) whose elements are reductions over the row
+// runs one entry at a time, so that the long inner loop over the row is the
+// vectorised one (nested()); every other loop runs in packs.
+template <class N>
+struct is_row_nested
+    : std::bool_constant<is_reduction_v<N> && !std::is_same_v<typename plan::reduction_index<N>::type, index_var<2>>> {};
+template <class T, class Key, class Sched>
+using loop_lanes_t = std::conditional_t<std::is_same_v<Key, index_var<2>> &&
+                                            detail::filter_t<Sched, is_row_nested>::size != 0, T, lane_of<T>>;
+
 template <class Plan, class Data>
 struct executor {
   using T = typename Data::scalar;
@@ -596,29 +695,31 @@ struct executor {
   void key_pass(sample_frame& f, const ctx& sc) const {
     using Rs = typename Plan::template pass_reductions<S, Key>;
     using Sched = typename Plan::template pass_schedule<S, Key>;
-    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, plan::all_operands_t<Rs>>, V, Contiguous, Key>;
+    using PV = loop_lanes_t<T, Key, Sched>;
+    constexpr int PW = lane::width_v<PV>;
+    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, plan::all_operands_t<Rs>>, PV, Contiguous, Key>;
     cur_t c(d, &f);
     c.start_rows(sc.i);
-    auto accs = make_accumulators(Rs{});
+    auto accs = make_accumulators<PV>(Rs{});
     auto step = [&](std::ptrdiff_t pos, int n) XLOSS_LAMBDA_INLINE {
       c.pos = pos;
       c.n = n;
-      frame<Sched, V> ef;
-      compute_all<Sched, V>(ef, c);
-      auto valid = first_n<V>(n);
+      frame<Sched, PV> ef;
+      compute_all<Sched, PV>(ef, c);
+      auto valid = first_n<PV>(n);
       detail::for_each_type(Rs{}, [&]<class R>() XLOSS_LAMBDA_INLINE {
         accumulate(std::get<index_of_v<R, Rs>>(accs), ef, c, valid);
       });
     };
     const std::ptrdiff_t end = c.template extent<detail::nth_t<Rs, 0>>();
     std::ptrdiff_t pos = 0;
-    for (; pos + W <= end; pos += W) step(pos, W);
+    for (; pos + PW <= end; pos += PW) step(pos, PW);
     if (pos < end) step(pos, static_cast<int>(end - pos));
     detail::for_each_type(Rs{}, [&]<class R>() XLOSS_LAMBDA_INLINE {
       f.template get<R>() = std::get<index_of_v<R, Rs>>(accs).result();
     });
   }
-  template <class... R> static auto make_accumulators(tlist<R...>) { return std::tuple<accumulator<R, V>...>{}; }
+  template <class L, class... R> static auto make_accumulators(tlist<R...>) { return std::tuple<accumulator<R, L>...>{}; }
 
   // One pass over the row writing every row gradient.
   template <bool Contiguous>
@@ -665,17 +766,19 @@ struct executor {
     using Pos = detail::nth_t<Roots, 0>;
     using H = detail::nth_t<Roots, 1>;
     using I = typename plan::reduction_index<Sc>::type;
-    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, Roots>, V, Contiguous, I>;
+    using PV = loop_lanes_t<T, I, Sched>;
+    constexpr int PW = lane::width_v<PV>;
+    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, Roots>, PV, Contiguous, I>;
     cur_t c(d, &f);
     c.start_rows(sc.i);
     const T scale = d.scale;
     const std::ptrdiff_t end = c.template extent<Sc>();
-    for (std::ptrdiff_t pos = 0; pos < end; pos += W) {
+    for (std::ptrdiff_t pos = 0; pos < end; pos += PW) {
       c.pos = pos;
-      c.n = static_cast<int>(std::min<std::ptrdiff_t>(W, end - pos));
-      frame<Sched, V> ef;
-      compute_all<Sched, V>(ef, c);
-      const V at = fetch<Pos, V>(ef, c), h = fetch<H, V>(ef, c);
+      c.n = static_cast<int>(std::min<std::ptrdiff_t>(PW, end - pos));
+      frame<Sched, PV> ef;
+      compute_all<Sched, PV>(ef, c);
+      const PV at = fetch<Pos, PV>(ef, c), h = fetch<H, PV>(ef, c);
       for (int l = 0; l < c.n; ++l) {
         const T a = lane::lane_value(at, l);
         const auto p = static_cast<std::ptrdiff_t>(a);
