@@ -21,6 +21,13 @@ constexpr auto w = scalar<"w">;
 constexpr auto lab = label<"lab">;
 constexpr auto beta = param<"beta">;
 
+// A pass keeps its accumulators in registers only while they are small: sums
+// and plain max/min hold one pack, only arg-reductions also hold positions.
+using pack_f = kernel::lane_of<float>;
+static_assert(sizeof(kernel::accumulator<decltype(sum(j, a)), pack_f>) == sizeof(pack_f));
+static_assert(sizeof(kernel::accumulator<decltype(max_over(j, a)), pack_f>) == sizeof(pack_f));
+static_assert(sizeof(kernel::accumulator<decltype(argmin(j, a)), pack_f>) == 2 * sizeof(pack_f));
+
 template <class T>
 Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> random_rows(Eigen::Index n, Eigen::Index d, unsigned s,
                                                                              double scale = 2) {

@@ -459,7 +459,12 @@ XLOSS_INLINE void compute_all(F& f, const C& c) {
 }
 
 // ------------------------------------------------------------ reductions
-// The accumulator of one reduction node over the positions of a row.
+// The accumulator of one reduction node over the positions of a row. Only
+// arg-reductions keep positions: the passes keep their accumulators in
+// registers only while they are small (GCC scalarises small aggregates; a
+// pass computing three sums with positions spilled them to the stack at
+// every step, measured 3x slower).
+struct no_index {};
 template <class R, class V>
 struct accumulator {
   using T = lane::scalar_t<V>;
@@ -470,7 +475,11 @@ struct accumulator {
       how == op::reduce::argmax || how == op::reduce::argmin || how == op::reduce::argmin_where;
 
   V value = is_sum ? V(T(0)) : finds_max ? -lane::infinity<V>() : lane::infinity<V>();
-  V index = V(T(-1));
+  [[no_unique_address]] std::conditional_t<gives_index, V, no_index> index{};
+
+  accumulator() {
+    if constexpr (gives_index) index = V(T(-1));
+  }
 
   template <class M, class... A>
   XLOSS_INLINE void add(const M& valid, std::ptrdiff_t pos, const V& b, const A&... cond) {
@@ -480,7 +489,7 @@ struct accumulator {
       auto take = lane::mask_and(valid, finds_max ? value < b : b < value);
       if constexpr (sizeof...(A) == 1) take = lane::mask_and(take, cond...);
       value = lane::select(take, b, value);
-      index = lane::select(take, iota<V>(pos), index);
+      if constexpr (gives_index) index = lane::select(take, iota<V>(pos), index);
     }
   }
   // Nested reductions: every lane is its own reduction, at position pos.
@@ -492,17 +501,24 @@ struct accumulator {
       auto take = finds_max ? value < b : b < value;
       if constexpr (sizeof...(A) == 1) take = lane::mask_and(take, cond...);
       value = lane::select(take, b, value);
-      index = lane::select(take, V(static_cast<T>(pos)), index);
+      if constexpr (gives_index) index = lane::select(take, V(static_cast<T>(pos)), index);
     }
   }
-  V lanes() const { return gives_index ? index : value; }
+  V lanes() const {
+    if constexpr (gives_index) return index;
+    else return value;
+  }
 
-  // The reduced value; for max/min the first position wins ties.
+  // The reduced value; for arg-reductions the first position wins ties.
   T result() const {
     if constexpr (!lane::is_pack_v<V>) {
-      return gives_index ? index : value;
+      return lanes();
     } else if constexpr (is_sum) {
       return simd::hsum(value);
+    } else if constexpr (!gives_index) {
+      T best = value[0];
+      for (int l = 1; l < V::size; ++l) best = (finds_max ? value[l] > best : value[l] < best) ? value[l] : best;
+      return best;
     } else {
       T best = value[0], at = index[0];
       for (int l = 1; l < V::size; ++l) {
@@ -512,7 +528,7 @@ struct accumulator {
           at = index[l];
         }
       }
-      return gives_index ? at : best;
+      return at;
     }
   }
 };

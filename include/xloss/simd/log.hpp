@@ -7,37 +7,47 @@
 namespace xloss::simd {
 
 namespace detail {
-// log(u) + c for a normal finite u > 0 and a small correction c (0 for log;
-// the rounding error of 1 + x, divided by u, for log1p).
-// u = 2^k m with m in [sqrt(1/2), sqrt(2)) taken from the bits, f = m - 1,
-//  float:  log(1+f) = f - f^2/2 + f^3 P(f), P the Cephes logf minimax
-//          polynomial (S. Moshier, Cephes Math Library, logf.c);
-//  double: log(1+f) = f - h + s (h + R(s^2)), s = f/(2+f), h = f^2/2, R the
-//          fdlibm e_log.c minimax polynomial (Lg1..Lg7, Sun Microsystems).
-// plus k ln2 in Cody-Waite hi/lo parts.
+// u = 2^k m with m in [sqrt(1/2), sqrt(2)) taken from the bits (the exponent
+// field offset so that it rounds at sqrt(2), not at 2), f = m - 1 (exact).
 // k_adjust is subtracted from k (mant_bits when the caller scaled a
-// subnormal up by 2^mant_bits, else 0).
-template <class L> XLOSS_SIMD_INLINE L log_core(L u, L c, L k_adjust) {
+// subnormal up by 2^mant_bits, else 0). e_bits is k + bias as an integer,
+// for log1p's 2^-k.
+template <class L> struct log_reduced {
+  L f, k;
+  bits_t<L> e_bits;
+};
+template <class L> XLOSS_SIMD_INLINE log_reduced<L> log_reduce(L u, L k_adjust) {
   using T = value_t<L>;
   using U = uint_of<T>;
   constexpr int mant = ieee<T>::mant_bits;
-  // Offset the bits so the exponent field rounds at sqrt(2), not at 2.
   constexpr U sqrt_half_bits = sizeof(T) == 4 ? U(0x3f3504f3u) : U(0x3fe6a09e667f3bcdull);
   constexpr U one_bits = U(ieee<T>::bias) << mant;
   constexpr U mant_mask = (U(1) << mant) - 1;
   const bits_t<L> ix = __builtin_bit_cast(bits_t<L>, u) + (one_bits - sqrt_half_bits);
   const L m = from_bits<L>((ix & mant_mask) + sqrt_half_bits);
+  const bits_t<L> e_bits = ix >> mant;
   // Biased exponent -> float without an int->float convert: 2^mant + e.
-  const L e_big = from_bits<L>((ix >> mant) | __builtin_bit_cast(U, T(std::uint64_t(1) << mant)));
+  const L e_big = from_bits<L>(e_bits | __builtin_bit_cast(U, T(std::uint64_t(1) << mant)));
   const L k = e_big - L(T(std::uint64_t(1) << mant)) - L(T(ieee<T>::bias)) - k_adjust;
-  const L f = m - L(T(1));
+  return {m - L(T(1)), k, e_bits};
+}
+
+// log(1 + f) + k ln2 for f in [sqrt(1/2) - 1, sqrt(2) - 1] (a few ulps beyond
+// are fine: log1p feeds f plus its rounding correction),
+//  float:  log(1+f) = f - f^2/2 + f^3 P(f), P the Cephes logf minimax
+//          polynomial (S. Moshier, Cephes Math Library, logf.c);
+//  double: log(1+f) = f - h + s (h + R(s^2)), s = f/(2+f), h = f^2/2, R the
+//          fdlibm e_log.c minimax polynomial (Lg1..Lg7, Sun Microsystems);
+// k ln2 in Cody-Waite hi/lo parts.
+template <class L> XLOSS_SIMD_INLINE L log_poly(L f, L k) {
+  using T = value_t<L>;
   if constexpr (sizeof(T) == 4) {
     static constexpr float p[] = {7.0376836292e-2f,  -1.1514610310e-1f, 1.1676998740e-1f,
                                   -1.2420140846e-1f, 1.4249322787e-1f,  -1.6668057665e-1f,
                                   2.0000714765e-1f,  -2.4999993993e-1f, 3.3333331174e-1f};
     const L z = f * f;
-    L y = fma(f * z, horner(f, p), c);  // explicit fmas: see math_detail.hpp
-    y = fma(k, L(ieee<T>::ln2_lo), y);
+    L y = (f * z) * horner(f, p);
+    y = fma(k, L(ieee<T>::ln2_lo), y);  // explicit fmas: see math_detail.hpp
     y = fma(z, L(-0.5f), y);
     return fma(k, L(ieee<T>::ln2_hi), f + y);
   } else {
@@ -49,11 +59,18 @@ template <class L> XLOSS_SIMD_INLINE L log_core(L u, L c, L k_adjust) {
     const L z = s * s;
     const L half_f = L(0.5) * f;
     const L hr = fma(z, horner(z, lg), half_f * f);  // h + R, h = f^2/2
-    const L inner = fma(s, hr, fma(k, L(ieee<T>::ln2_lo), c));
+    const L inner = fma(s, hr, k * L(ieee<T>::ln2_lo));
     const L t = fma(half_f, f, -inner);  // h - inner; explicit fmas: see math_detail.hpp
     return fma(k, L(ieee<T>::ln2_hi), f - t);
   }
 }
+
+// log for a positive normal finite u (k_adjust: see log_reduce).
+template <class L> XLOSS_SIMD_INLINE L log_core(L u, L k_adjust) {
+  const auto r = log_reduce(u, k_adjust);
+  return log_poly(r.f, r.k);
+}
+
 // log for a pack with a lane that is not a positive normal finite number:
 // subnormals are scaled by 2^mant_bits first, then the special values set.
 template <class L> XLOSS_SIMD_SLOW L log_slow(L x) {
@@ -62,28 +79,44 @@ template <class L> XLOSS_SIMD_SLOW L log_slow(L x) {
   const L zero(T(0));
   constexpr T scale = T(std::uint64_t(1) << ieee<T>::mant_bits);
   const auto subnormal = x < L(lim::min());
-  L y = log_core(select(subnormal, x * L(scale), x), zero,
-                 select(subnormal, L(T(ieee<T>::mant_bits)), zero));
+  L y = log_core(select(subnormal, x * L(scale), x), select(subnormal, L(T(ieee<T>::mant_bits)), zero));
   y = select(x == L(lim::infinity()), x, y);
   y = select(x == L(T(0)), L(-lim::infinity()), y);
   return select(x >= L(T(0)), y, L(lim::quiet_NaN()));  // x < 0 or NaN
 }
 
-// log1p(x) = log(u) + c/u, u = fl(1 + x), c its exact rounding error
+// Largest u = 1 + x on log1p's fast path: 2^-k (below) must be normal.
+template <class T> inline constexpr T log1p_fast_hi = sizeof(T) == 4 ? T(0x1p126f) : T(0x1p1022);
+
+// log1p(x) = log(u + c), u = fl(1 + x), c its exact rounding error
 // (x - (u - 1), or 1 - (u - x) when u >= 2, both exact by Sterbenz/Fast2Sum).
+// With u = 2^k m, u + c = 2^k (1 + f + c 2^-k): c enters f through one fma
+// instead of as log(u) + c/u, which costs a division. For k <= 0 the fma is
+// exact (k = 0: f + c = x; k = -1: 1 + 2x, a multiple of ulp(x) below 1/2;
+// k < -1: c = 0); for k >= 1 it adds one rounding of f (< 2^-26 float,
+// 2^-55 double) to a result >= 0.34. Requires min_normal <= u <=
+// log1p_fast_hi.
 template <class L> XLOSS_SIMD_INLINE L log1p_of(L x, L u) {
   using T = value_t<L>;
+  using U = uint_of<T>;
   const L one(T(1));
   const L c = select(u >= L(T(2)), one - (u - x), x - (u - one));
-  return log_core(u, c / u, L(T(0)));
+  const auto r = log_reduce(u, L(T(0)));
+  const L inv_pow2_k = from_bits<L>((U(2 * ieee<T>::bias) - r.e_bits) << ieee<T>::mant_bits);
+  return log_poly(fma(c, inv_pow2_k, r.f), r.k);
 }
 
-// log1p for a pack with u = 1 + x not positive normal finite in some lane.
+// log1p for a pack with u = 1 + x not in [min_normal, log1p_fast_hi] in some
+// lane. Above log1p_fast_hi, c/u < 2^-126 (float) is far below an ulp of
+// log(u) > 87, so those lanes take log(u).
 template <class L> XLOSS_SIMD_SLOW L log1p_slow(L x) {
   using T = value_t<L>;
   using lim = std::numeric_limits<T>;
-  const L u = x + L(T(1));
-  L y = log1p_of(x, u);
+  const L one(T(1));
+  const L u = x + one;
+  const auto big = u > L(log1p_fast_hi<T>);  // NaN is not big: its lane is overwritten below
+  L y = log1p_of(select(big, L(T(0)), x), select(big, one, u));
+  y = select(big, log_core(u, L(T(0))), y);
   y = select(u == L(lim::infinity()), u, y);
   y = select(u == L(T(0)), L(-lim::infinity()), y);
   y = select(x == L(T(0)), x, y);  // keeps the sign of zero
@@ -101,18 +134,19 @@ template <class L> XLOSS_SIMD_INLINE L log(L x) {
   using T = detail::value_t<L>;
   using lim = std::numeric_limits<T>;
   if (!detail::all_in(x, lim::min(), lim::max())) [[unlikely]] return detail::log_slow(x);
-  return detail::log_core(x, L(T(0)), L(T(0)));
+  return detail::log_core(x, L(T(0)));
 }
 
 // log(1 + x). Method: detail::log1p_of. Measured max error: docs/simd.md.
-// Packs with u = 1 + x not positive normal finite in some lane go to
-// detail::log1p_slow, for the special values: log1p(-1) = -inf, x < -1 ->
-// NaN, +inf -> +inf, NaN -> NaN. Also +-0 -> +-0, tiny/subnormal x -> x.
+// Packs with u = 1 + x outside [min_normal, 2^126] (float) / [min_normal,
+// 2^1022] (double) in some lane go to detail::log1p_slow, which also does the
+// special values: log1p(-1) = -inf, x < -1 -> NaN, +inf -> +inf, NaN -> NaN.
+// Also +-0 -> +-0, tiny/subnormal x -> x.
 template <class L> XLOSS_SIMD_INLINE L log1p(L x) {
   using T = detail::value_t<L>;
   using lim = std::numeric_limits<T>;
   const L u = x + L(T(1));
-  if (!detail::all_in(u, lim::min(), lim::max())) [[unlikely]] return detail::log1p_slow(x);
+  if (!detail::all_in(u, lim::min(), detail::log1p_fast_hi<T>)) [[unlikely]] return detail::log1p_slow(x);
   return select(x == L(T(0)), x, detail::log1p_of(x, u));  // keeps the sign of zero
 }
 
