@@ -77,7 +77,7 @@ struct cross_entropy_options {
 };
 
 template <class I, class Y, class... Outs>
-auto cross_entropy(const I& input, const Y& target, cross_entropy_options<typename I::Scalar> o = {},
+auto cross_entropy(const I& input, const Y& target, const cross_entropy_options<typename I::Scalar>& o = {},
                    Outs&&... outs) {
   using namespace cross_entropy_terms;
   using T = typename I::Scalar;

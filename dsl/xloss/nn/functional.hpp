@@ -8,6 +8,8 @@
 // threads(n) pass through unchanged.
 #pragma once
 
+#include <vector>
+
 #include <xloss/xloss.hpp>
 
 namespace xloss::nn {
@@ -57,5 +59,19 @@ auto forward_output(B&& b) {
     return D(b);
   }
 }
+
+namespace detail {
+// Per-thread scratch for what a wrapper derives from its arguments (per-sample
+// weights, checked labels, masks): reused across calls and only grown, so a
+// call neither allocates nor faults in fresh pages (slow on the benchmark
+// machines). Tag keeps the buffers of different uses apart; the map is valid
+// until the next scratch<Tag, T> call on this thread.
+template <class Tag, class T>
+Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>> scratch(std::ptrdiff_t size) {
+  thread_local std::vector<T> storage;
+  if (storage.size() < static_cast<std::size_t>(size)) storage.resize(static_cast<std::size_t>(size));
+  return {storage.data(), size};
+}
+}  // namespace detail
 
 }  // namespace xloss::nn

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <xloss/nn/functional.hpp>
 
@@ -40,25 +41,25 @@ struct multi_margin_loss_options {
 };
 
 template <class I, class Y, class... Outs>
-auto multi_margin_loss(const I& input, const Y& target, multi_margin_loss_options<typename I::Scalar> o = {},
+auto multi_margin_loss(const I& input, const Y& target, const multi_margin_loss_options<typename I::Scalar>& o = {},
                        Outs&&... outs) {
   using namespace multi_margin;
   using T = typename I::Scalar;
-  using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
   const std::ptrdiff_t n = input.rows(), classes = input.cols();
-  const std::string who = "xloss: multi_margin_loss: ";
-  if (o.p != 1 && o.p != 2) throw std::invalid_argument(who + "'p' must be 1 or 2, got " + std::to_string(o.p));
+  const std::string_view who = "xloss: multi_margin_loss: ";
+  if (o.p != 1 && o.p != 2) throw std::invalid_argument(std::string(who) + "'p' must be 1 or 2, got " + std::to_string(o.p));
   if (o.weight && o.weight->size() != classes)  // PyTorch 1.13 reads out of bounds here
-    throw std::invalid_argument(who + "'weight' has " + std::to_string(o.weight->size()) + " entries for " +
+    throw std::invalid_argument(std::string(who) + "'weight' has " + std::to_string(o.weight->size()) + " entries for " +
                                 std::to_string(classes) + " classes");
   if (target.size() != n)
-    throw std::invalid_argument(who + "'target' has " + std::to_string(target.size()) + " entries for " +
+    throw std::invalid_argument(std::string(who) + "'target' has " + std::to_string(target.size()) + " entries for " +
                                 std::to_string(n) + " samples of 'input'");
-  Vec weight(o.weight ? n : 0);
+  struct weight_tag;
+  auto weight = detail::scratch<weight_tag, T>(o.weight ? n : 0);
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     auto y = static_cast<std::int64_t>(target(i));
     if (y < 0 || y >= classes)
-      throw std::invalid_argument(who + "'target' is " + std::to_string(y) + " at sample " + std::to_string(i) +
+      throw std::invalid_argument(std::string(who) + "'target' is " + std::to_string(y) + " at sample " + std::to_string(i) +
                                   ", outside [0, " + std::to_string(classes) + ")");
     if (o.weight) weight(i) = (*o.weight)(y);
   }

@@ -20,7 +20,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include <xloss/nn/functional.hpp>
 
@@ -45,9 +45,9 @@ template <class T, class Y>
 Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> not_target_mask(const Y& target,
                                                                                               std::ptrdiff_t n,
                                                                                               std::ptrdiff_t classes) {
-  const std::string who = "xloss: multilabel_margin_loss: ";
+  const std::string_view who = "xloss: multilabel_margin_loss: ";
   if (target.rows() != n || target.cols() != classes)
-    throw std::invalid_argument(who + "'target' is " + std::to_string(target.rows()) + "x" +
+    throw std::invalid_argument(std::string(who) + "'target' is " + std::to_string(target.rows()) + "x" +
                                 std::to_string(target.cols()) + ", 'input' is " + std::to_string(n) + "x" +
                                 std::to_string(classes));
   // Every entry in [−1, C): one vectorisable min/max per row; the offending
@@ -58,13 +58,13 @@ Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> no
     for (std::ptrdiff_t c = 0; c < classes; ++c) {
       auto y = static_cast<std::int64_t>(row(c));
       if (y < -1 || y >= classes)
-        throw std::invalid_argument(who + "'target' is " + std::to_string(y) + " at (" + std::to_string(i) + ", " +
+        throw std::invalid_argument(std::string(who) + "'target' is " + std::to_string(y) + " at (" + std::to_string(i) + ", " +
                                     std::to_string(c) + "), outside [-1, " + std::to_string(classes) + ")");
     }
   }
-  thread_local std::vector<T> storage;
-  if (storage.size() < static_cast<std::size_t>(n * classes)) storage.resize(static_cast<std::size_t>(n * classes));
-  Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> mask(storage.data(), n, classes);
+  struct mask_tag;
+  Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> mask(
+      scratch<mask_tag, T>(n * classes).data(), n, classes);
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     mask.row(i).setOnes();
     for (std::ptrdiff_t c = 0; c < classes && target(i, c) != -1; ++c) mask(i, static_cast<std::ptrdiff_t>(target(i, c))) = T(0);

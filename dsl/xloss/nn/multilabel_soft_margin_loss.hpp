@@ -37,7 +37,7 @@ struct multilabel_soft_margin_loss_options {
 
 template <class I, class Y, class... Outs>
 auto multilabel_soft_margin_loss(const I& input, const Y& target,
-                                 multilabel_soft_margin_loss_options<typename I::Scalar> o = {}, Outs&&... outs) {
+                                 const multilabel_soft_margin_loss_options<typename I::Scalar>& o = {}, Outs&&... outs) {
   using namespace multilabel_soft_margin;
   using T = typename I::Scalar;
   using Row = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;

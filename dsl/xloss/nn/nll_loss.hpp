@@ -39,28 +39,34 @@ struct nll_loss_options {
 namespace detail {
 // Class-index targets after PyTorch's checks: labels safe to gather (ignored
 // ones → 0), each sample's weight (0 if ignored) and the 'mean' denominator.
+// They live in per-thread scratch (functional.hpp): valid until the next
+// class_targets on this thread.
 template <class T>
 struct class_targets {
-  Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> labels;
-  Eigen::Matrix<T, Eigen::Dynamic, 1> weight, keep;  // keep: 1, or 0 if ignored
+  template <class U> using column = Eigen::Map<Eigen::Matrix<U, Eigen::Dynamic, 1>>;
+  struct labels_tag;
+  struct weight_tag;
+  struct keep_tag;
+  column<std::int64_t> labels;
+  column<T> weight, keep;  // keep: 1, or 0 if ignored
   double weight_sum = 0;
 
   template <class Y>
   class_targets(const char* loss, const Y& target, std::ptrdiff_t n, std::ptrdiff_t classes,
                 const std::optional<Eigen::Matrix<T, Eigen::Dynamic, 1>>& class_weight, std::int64_t ignore_index)
-      : labels(n), weight(n), keep(n) {
-    const std::string who = std::string("xloss: ") + loss + ": ";
+      : labels(scratch<labels_tag, std::int64_t>(n)), weight(scratch<weight_tag, T>(n)), keep(scratch<keep_tag, T>(n)) {
+    const auto who = [loss] { return std::string("xloss: ") + loss + ": "; };
     if (target.size() != n)
-      throw std::invalid_argument(who + "'target' has " + std::to_string(target.size()) + " entries for " +
+      throw std::invalid_argument(who() + "'target' has " + std::to_string(target.size()) + " entries for " +
                                   std::to_string(n) + " samples of 'input'");
     if (class_weight && class_weight->size() != classes)
-      throw std::invalid_argument(who + "'weight' has " + std::to_string(class_weight->size()) +
+      throw std::invalid_argument(who() + "'weight' has " + std::to_string(class_weight->size()) +
                                   " entries for " + std::to_string(classes) + " classes");
     for (std::ptrdiff_t i = 0; i < n; ++i) {
       auto y = static_cast<std::int64_t>(target(i));
       bool ignored = y == ignore_index;
       if (!ignored && (y < 0 || y >= classes))
-        throw std::invalid_argument(who + "'target' is " + std::to_string(y) + " at sample " + std::to_string(i) +
+        throw std::invalid_argument(who() + "'target' is " + std::to_string(y) + " at sample " + std::to_string(i) +
                                     ", outside [0, " + std::to_string(classes) + ") and not ignore_index (" +
                                     std::to_string(ignore_index) + ")");
       labels(i) = ignored ? 0 : y;
@@ -81,7 +87,7 @@ struct class_targets {
 }  // namespace detail
 
 template <class I, class Y, class... Outs>
-auto nll_loss(const I& input, const Y& target, nll_loss_options<typename I::Scalar> o = {}, Outs&&... outs) {
+auto nll_loss(const I& input, const Y& target, const nll_loss_options<typename I::Scalar>& o = {}, Outs&&... outs) {
   using T = typename I::Scalar;
   detail::class_targets<T> t("nll_loss", target, input.rows(), input.cols(), o.weight, o.ignore_index);
   auto run = [&](auto... divisor) {

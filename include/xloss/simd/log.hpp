@@ -27,28 +27,31 @@ template <class L> XLOSS_SIMD_INLINE log_reduced<L> log_reduce(L u, L k_adjust) 
   const L m = from_bits<L>((ix & mant_mask) + sqrt_half_bits);
   const bits_t<L> e_bits = ix >> mant;
   // Biased exponent -> float without an int->float convert: 2^mant + e.
-  const L e_big = from_bits<L>(e_bits | __builtin_bit_cast(U, T(std::uint64_t(1) << mant)));
-  const L k = e_big - L(T(std::uint64_t(1) << mant)) - L(T(ieee<T>::bias)) - k_adjust;
-  return {m - L(T(1)), k, e_bits};
+  // 2^mant + e - (2^mant + bias) is exact: one subtraction.
+  constexpr T big = T(std::uint64_t(1) << mant);
+  const L e_big = from_bits<L>(e_bits | __builtin_bit_cast(U, big));
+  return {m - L(T(1)), e_big - L(big + T(ieee<T>::bias)) - k_adjust, e_bits};
 }
 
-// log(1 + f) + k ln2 for f in [sqrt(1/2) - 1, sqrt(2) - 1] (a few ulps beyond
-// are fine: log1p feeds f plus its rounding correction),
-//  float:  log(1+f) = f - f^2/2 + f^3 P(f), P the Cephes logf minimax
-//          polynomial (S. Moshier, Cephes Math Library, logf.c);
+// log(1 + f) + k ln2 + lo for f in [sqrt(1/2) - 1, sqrt(2) - 1] (a few ulps
+// beyond are fine) and a tiny lo, added to the low-order terms,
+//  float:  log(1+f) = f - f^2/2 + f^3 P(f), P of degree 7 interpolated at
+//          Chebyshev nodes (tests/simd/fit_log.py; one degree below Cephes
+//          logf's, well inside the error budget: docs/simd.md);
 //  double: log(1+f) = f - h + s (h + R(s^2)), s = f/(2+f), h = f^2/2, R the
 //          fdlibm e_log.c minimax polynomial (Lg1..Lg7, Sun Microsystems);
-// k ln2 in Cody-Waite hi/lo parts.
-template <class L> XLOSS_SIMD_INLINE L log_poly(L f, L k) {
+// k ln2 in Cody-Waite hi/lo parts. Polynomials by Estrin's scheme (see
+// math_detail.hpp).
+template <class L> XLOSS_SIMD_INLINE L log_poly(L f, L k, L lo) {
   using T = value_t<L>;
   if constexpr (sizeof(T) == 4) {
-    static constexpr float p[] = {7.0376836292e-2f,  -1.1514610310e-1f, 1.1676998740e-1f,
-                                  -1.2420140846e-1f, 1.4249322787e-1f,  -1.6668057665e-1f,
-                                  2.0000714765e-1f,  -2.4999993993e-1f, 3.3333331174e-1f};
+    static constexpr float p[] = {-0.079027437724f, 0.12622319849f, -0.12998183764f, 0.14214495924f,
+                                  -0.16641281463f, 0.20001045094f, -0.25000306423f, 0.33333330728f};
     const L z = f * f;
-    L y = (f * z) * horner(f, p);
-    y = fma(k, L(ieee<T>::ln2_lo), y);  // explicit fmas: see math_detail.hpp
-    y = fma(z, L(-0.5f), y);
+    // The small terms are summed beside the polynomial, off its latency
+    // chain (the loop of a fused loss waits on that chain).
+    const L small = fma(z, L(-0.5f), fma(k, L(ieee<T>::ln2_lo), lo));  // explicit fmas: see math_detail.hpp
+    const L y = fma(f * z, estrin(f, p), small);
     return fma(k, L(ieee<T>::ln2_hi), f + y);
   } else {
     static constexpr double lg[] = {1.479819860511658591e-01, 1.531383769920937332e-01,
@@ -58,8 +61,8 @@ template <class L> XLOSS_SIMD_INLINE L log_poly(L f, L k) {
     const L s = f / (L(2.0) + f);
     const L z = s * s;
     const L half_f = L(0.5) * f;
-    const L hr = fma(z, horner(z, lg), half_f * f);  // h + R, h = f^2/2
-    const L inner = fma(s, hr, k * L(ieee<T>::ln2_lo));
+    const L hr = fma(z, estrin(z, lg), half_f * f);  // h + R, h = f^2/2
+    const L inner = fma(s, hr, fma(k, L(ieee<T>::ln2_lo), lo));
     const L t = fma(half_f, f, -inner);  // h - inner; explicit fmas: see math_detail.hpp
     return fma(k, L(ieee<T>::ln2_hi), f - t);
   }
@@ -68,7 +71,7 @@ template <class L> XLOSS_SIMD_INLINE L log_poly(L f, L k) {
 // log for a positive normal finite u (k_adjust: see log_reduce).
 template <class L> XLOSS_SIMD_INLINE L log_core(L u, L k_adjust) {
   const auto r = log_reduce(u, k_adjust);
-  return log_poly(r.f, r.k);
+  return log_poly(r.f, r.k, L(value_t<L>(0)));
 }
 
 // log for a pack with a lane that is not a positive normal finite number:
@@ -88,22 +91,29 @@ template <class L> XLOSS_SIMD_SLOW L log_slow(L x) {
 // Largest u = 1 + x on log1p's fast path: 2^-k (below) must be normal.
 template <class T> inline constexpr T log1p_fast_hi = sizeof(T) == 4 ? T(0x1p126f) : T(0x1p1022);
 
-// log1p(x) = log(u + c), u = fl(1 + x), c its exact rounding error
-// (x - (u - 1), or 1 - (u - x) when u >= 2, both exact by Sterbenz/Fast2Sum).
-// With u = 2^k m, u + c = 2^k (1 + f + c 2^-k): c enters f through one fma
-// instead of as log(u) + c/u, which costs a division. For k <= 0 the fma is
-// exact (k = 0: f + c = x; k = -1: 1 + 2x, a multiple of ulp(x) below 1/2;
-// k < -1: c = 0); for k >= 1 it adds one rounding of f (< 2^-26 float,
-// 2^-55 double) to a result >= 0.34. Requires min_normal <= u <=
-// log1p_fast_hi.
+// log1p(x) = log(u + c), u = fl(1 + x), c its exact rounding error. With
+// u = 2^k m and f = m - 1, log(u + c) = k ln2 + log(1 + f) + log(1 + d),
+// d = c 2^-k / (1 + f), and |c 2^-k| <= 2^-24 (float; double 2^-53) relative
+// to 1 unless u = 1, where f = 0 and c = x. So log(1 + d) = d (1 - d/2 ...)
+// needs no division: c 2^-k (1 - f + f^2) leaves < 0.1 ulp (f^3 <= 0.07 of a
+// term below an ulp), and the x^2/2 dropped when u = 1 is below half an ulp
+// of x. The correction joins the polynomial's low-order terms, off its
+// latency chain. The former c/u cost a division per element.
+// Requires min_normal <= u <= log1p_fast_hi.
 template <class L> XLOSS_SIMD_INLINE L log1p_of(L x, L u) {
   using T = value_t<L>;
   using U = uint_of<T>;
   const L one(T(1));
-  const L c = select(u >= L(T(2)), one - (u - x), x - (u - one));
+  // Fast2Sum with |a| >= |b| (x >= -1 here): a = 1, b = x or a = x, b = 1.
+  const L c = min(x, one) - (u - max(x, one));
   const auto r = log_reduce(u, L(T(0)));
-  const L inv_pow2_k = from_bits<L>((U(2 * ieee<T>::bias) - r.e_bits) << ieee<T>::mant_bits);
-  return log_poly(fma(c, inv_pow2_k, r.f), r.k);
+  const L c_scaled = c * from_bits<L>((U(2 * ieee<T>::bias) - r.e_bits) << ieee<T>::mant_bits);
+  const L d = fma(-c_scaled, fma(-r.f, r.f, r.f), c_scaled);  // c 2^-k (1 - (f - f^2))
+  // log1p(x) has the sign of x: or-ing it in makes log1p(-0) = -0 (the sum
+  // gives +0) and changes no other result.
+  using B = bits_t<L>;
+  const B sign = __builtin_bit_cast(B, x) & (U(1) << (8 * sizeof(T) - 1));
+  return from_bits<L>(__builtin_bit_cast(B, log_poly(r.f, r.k, d)) | sign);
 }
 
 // log1p for a pack with u = 1 + x not in [min_normal, log1p_fast_hi] in some
@@ -119,7 +129,6 @@ template <class L> XLOSS_SIMD_SLOW L log1p_slow(L x) {
   y = select(big, log_core(u, L(T(0))), y);
   y = select(u == L(lim::infinity()), u, y);
   y = select(u == L(T(0)), L(-lim::infinity()), y);
-  y = select(x == L(T(0)), x, y);  // keeps the sign of zero
   return select(u >= L(T(0)), y, L(lim::quiet_NaN()));  // x < -1 or NaN
 }
 
@@ -147,7 +156,7 @@ template <class L> XLOSS_SIMD_INLINE L log1p(L x) {
   using lim = std::numeric_limits<T>;
   const L u = x + L(T(1));
   if (!detail::all_in(u, lim::min(), detail::log1p_fast_hi<T>)) [[unlikely]] return detail::log1p_slow(x);
-  return select(x == L(T(0)), x, detail::log1p_of(x, u));  // keeps the sign of zero
+  return detail::log1p_of(x, u);
 }
 
 }  // namespace xloss::simd

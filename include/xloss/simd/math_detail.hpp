@@ -94,22 +94,55 @@ template <class L, std::size_t N> XLOSS_SIMD_INLINE L horner(L x, const value_t<
   return r;
 }
 
+// The same polynomial by Estrin's scheme: split off the low M coefficients
+// (M the largest power of two below the count), p = high(x) x^M + low(x),
+// recursively. Horner is a chain of N - 1 dependent fmas; this is about
+// log2(N) levels deep for a few more multiplies. In a fused loop whose exp
+// feeds a log1p (softplus, BCE with logits) the chain latency, not the
+// instruction count, bounded the loop (measured: 0.84 ns/element with both,
+// 0.42 without exp, 0.27 without log1p). The powers x^2, x^4, x^8 are
+// computed as needed by the caller's compiler (unused ones are dead code).
+template <class L> struct powers {
+  L x1, x2, x4, x8;
+  XLOSS_SIMD_INLINE L get(std::size_t m) const { return m == 1 ? x1 : m == 2 ? x2 : m == 4 ? x4 : x8; }
+};
+template <std::size_t Off, std::size_t Count, class L, std::size_t N>
+XLOSS_SIMD_INLINE L estrin_part(const powers<L>& xp, const value_t<L> (&c)[N]) {
+  static_assert(Count >= 1 && Count <= 16);
+  if constexpr (Count == 1) {
+    return L(c[Off]);
+  } else {
+    constexpr std::size_t m = Count > 8 ? 8 : Count > 4 ? 4 : Count > 2 ? 2 : 1;
+    return fma(estrin_part<Off, Count - m>(xp, c), xp.get(m), estrin_part<Off + Count - m, m>(xp, c));
+  }
+}
+template <class L, std::size_t N> XLOSS_SIMD_INLINE L estrin(L x, const value_t<L> (&c)[N]) {
+  const L x2 = x * x, x4 = x2 * x2;
+  return estrin_part<0, N>(powers<L>{x, x2, x4, x4 * x4}, c);
+}
+
 // x = n*ln2 + r + dr, |r| <= ln2/2 (+ rounding), dr the rounding error of r
-// (|dr| <= ulp(r)/2); n both as a float lane and as two's-complement bits.
-// Requires |x| small enough that |n| < 2^(mant-1).
+// (|dr| <= ulp(r)/2); n both as a float lane and as two's-complement bits,
+// and scale = 2^n, valid while 2^n is normal. Requires |x| small enough that
+// |n| < 2^(mant-2).
 template <class L> struct ln2_reduced {
   L r, dr, n;
   bits_t<L> n_bits;
+  L scale;
 };
 template <class L> XLOSS_SIMD_INLINE ln2_reduced<L> reduce_ln2(L x) {
   using T = value_t<L>;
-  const L s(round_shifter<T>);
+  // The shifter carries the exponent bias: t's low bits are then n + bias,
+  // already the exponent field of 2^n (one shift instead of sub, add, shift;
+  // the shifter's own bits shift out).
+  const L s(round_shifter<T> + T(ieee<T>::bias));
   const L t = fma(x, L(ieee<T>::log2e), s);
   const L n = t - s;
   const L r_hi = fma(n, L(-ieee<T>::ln2_hi), x);  // exact
   const L r = fma(n, L(-ieee<T>::ln2_lo), r_hi);
   const L dr = fma(n, L(-ieee<T>::ln2_lo), r_hi - r);  // r_hi - r is exact
-  return {r, dr, n, __builtin_bit_cast(bits_t<L>, t) - __builtin_bit_cast(bits_t<L>, s)};
+  const bits_t<L> t_bits = __builtin_bit_cast(bits_t<L>, t);
+  return {r, dr, n, t_bits - __builtin_bit_cast(bits_t<L>, s), from_bits<L>(t_bits << ieee<T>::mant_bits)};
 }
 
 // 2^k for a two's-complement k within the normal exponent range.
@@ -145,14 +178,14 @@ template <class L> XLOSS_SIMD_INLINE L expm1_taylor(L r) {
   if constexpr (sizeof(T) == 4) {
     static constexpr T c[] = {T(1.0 / 5040), T(1.0 / 720), T(1.0 / 120), T(1.0 / 24),
                               T(1.0 / 6),    T(0.5)};
-    return horner(r, c);
+    return estrin(r, c);
   } else {
     static constexpr T c[] = {1.0 / 87178291200.0, 1.0 / 6227020800.0, 1.0 / 479001600.0,
                               1.0 / 39916800.0,    1.0 / 3628800.0,    1.0 / 362880.0,
                               1.0 / 40320.0,       1.0 / 5040.0,       1.0 / 720.0,
                               1.0 / 120.0,         1.0 / 24.0,         1.0 / 6.0,
                               0.5};
-    return horner(r, c);
+    return estrin(r, c);
   }
 }
 
@@ -168,7 +201,7 @@ template <class L> XLOSS_SIMD_INLINE L expm1_tail(const ln2_reduced<L>& red) {
 template <class L> XLOSS_SIMD_INLINE L expm1_normal_range(L x) {
   using T = value_t<L>;
   const auto red = reduce_ln2(x);
-  const L s = pow2<L>(red.n_bits);
+  const L s = red.scale;
   return fma(s, expm1_tail(red), fma(s, red.r, s - L(T(1))));
 }
 

@@ -216,15 +216,53 @@ template <detail::lane_scalar T> T select(bool m, T a, T b) { return m ? a : b; 
 // min(a, b) = a < b ? a : b and max(a, b) = a > b ? a : b, lane-wise. So a
 // NaN in either operand yields b (x86 minps/maxps semantics): max(NaN, 1) = 1,
 // max(1, NaN) = NaN. Ties (+0, -0) also yield b.
+// One vminps/vmaxps per native register (same semantics, operand order
+// included); GCC 12 leaves the select as a compare and a blend.
+namespace detail {
+template <bool Max, class T, int W> pack<T, W> min_max(pack<T, W> a, pack<T, W> b) {
+  constexpr int bytes = W * static_cast<int>(sizeof(T));
+  using V [[maybe_unused]] = typename pack<T, W>::vector_type;  // unused without the ISA
+  [[maybe_unused]] const auto bits = [](auto r) { return pack<T, W>(std::bit_cast<V>(r)); };
+  if constexpr (bytes > register_bytes || bytes < 16) return select(Max ? a > b : a < b, a, b);
+#if defined(__AVX512F__)
+  else if constexpr (bytes == 64 && sizeof(T) == 4) {
+    const __m512 x = std::bit_cast<__m512>(a.v), y = std::bit_cast<__m512>(b.v);
+    return bits(Max ? _mm512_max_ps(x, y) : _mm512_min_ps(x, y));
+  } else if constexpr (bytes == 64) {
+    const __m512d x = std::bit_cast<__m512d>(a.v), y = std::bit_cast<__m512d>(b.v);
+    return bits(Max ? _mm512_max_pd(x, y) : _mm512_min_pd(x, y));
+  }
+#endif
+#if defined(__AVX__)
+  else if constexpr (bytes == 32 && sizeof(T) == 4) {
+    const __m256 x = std::bit_cast<__m256>(a.v), y = std::bit_cast<__m256>(b.v);
+    return bits(Max ? _mm256_max_ps(x, y) : _mm256_min_ps(x, y));
+  } else if constexpr (bytes == 32) {
+    const __m256d x = std::bit_cast<__m256d>(a.v), y = std::bit_cast<__m256d>(b.v);
+    return bits(Max ? _mm256_max_pd(x, y) : _mm256_min_pd(x, y));
+  }
+#endif
+#if defined(__SSE2__)
+  else if constexpr (bytes == 16 && sizeof(T) == 4) {
+    const __m128 x = std::bit_cast<__m128>(a.v), y = std::bit_cast<__m128>(b.v);
+    return bits(Max ? _mm_max_ps(x, y) : _mm_min_ps(x, y));
+  } else if constexpr (bytes == 16) {
+    const __m128d x = std::bit_cast<__m128d>(a.v), y = std::bit_cast<__m128d>(b.v);
+    return bits(Max ? _mm_max_pd(x, y) : _mm_min_pd(x, y));
+  }
+#endif
+  else return select(Max ? a > b : a < b, a, b);
+}
+}  // namespace detail
 template <class A, class B> requires pack_args<A, B>
 pack_among_t<A, B> min(A a, B b) {
   using P = pack_among_t<A, B>;
-  return select(P(a) < P(b), P(a), P(b));
+  return detail::min_max<false>(P(a), P(b));
 }
 template <class A, class B> requires pack_args<A, B>
 pack_among_t<A, B> max(A a, B b) {
   using P = pack_among_t<A, B>;
-  return select(P(a) > P(b), P(a), P(b));
+  return detail::min_max<true>(P(a), P(b));
 }
 template <detail::lane_scalar T> T min(T a, T b) { return a < b ? a : b; }
 template <detail::lane_scalar T> T max(T a, T b) { return a > b ? a : b; }
