@@ -219,3 +219,21 @@ BOOST_AUTO_TEST_CASE(scalar_overloads) {
   BOOST_TEST(simd::any(true));
   BOOST_TEST(!simd::all(false));
 }
+
+// halves/join are lane shuffles (one register or several); check the lane
+// order, NaN payloads and signed zeros included, at every test width.
+BOOST_AUTO_TEST_CASE_TEMPLATE(halves_and_join_keep_lanes, P, packs) {
+  using T = typename P::value_type;
+  if constexpr (P::size >= 2) {
+    P a;
+    for (int k = 0; k < P::size; ++k) a.v[k] = k % 3 == 0 ? T(-0.0) : T(k) * T(1.5);
+    a.v[P::size - 1] = -std::numeric_limits<T>::quiet_NaN();
+    const auto h = simd::detail::halves(a);
+    const P b = simd::detail::join(h.lo, h.hi);
+    for (int k = 0; k < P::size / 2; ++k) {
+      BOOST_TEST(same_bits(h.lo[k], a[k]));
+      BOOST_TEST(same_bits(h.hi[k], a[k + P::size / 2]));
+    }
+    for (int k = 0; k < P::size; ++k) BOOST_TEST(same_bits(b[k], a[k]));
+  }
+}

@@ -62,8 +62,10 @@ template <class L> XLOSS_SIMD_INLINE L exp(L x) {
   if (!detail::all_in(x, -fast, fast)) [[unlikely]] return detail::exp_slow(x);
   const auto red = detail::reduce_ln2(x);
   const L em1 = fma(red.r * red.r, detail::expm1_taylor(red.r), red.r);
-  // (1 + em1) 2^n as one fma: the same bits, 2^n being normal and exact.
-  return fma(em1, red.scale, red.scale);
+  // (1 + em1) 2^n as one fused fma: the same bits, 2^n and the result being
+  // normal. Unfused, em1 2^n could be subnormal and round on its own.
+  if constexpr (has_fma) return fma(em1, red.scale, red.scale);
+  else return (L(T(1)) + em1) * red.scale;
 }
 
 // e^x - 1. Method: detail::expm1_normal_range (x = n ln2 + r as in exp, then

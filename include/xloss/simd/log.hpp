@@ -91,15 +91,13 @@ template <class L> XLOSS_SIMD_SLOW L log_slow(L x) {
 // Largest u = 1 + x on log1p's fast path: 2^-k (below) must be normal.
 template <class T> inline constexpr T log1p_fast_hi = sizeof(T) == 4 ? T(0x1p126f) : T(0x1p1022);
 
-// log1p(x) = log(u + c), u = fl(1 + x), c its exact rounding error. With
-// u = 2^k m and f = m - 1, log(u + c) = k ln2 + log(1 + f) + log(1 + d),
-// d = c 2^-k / (1 + f), and |c 2^-k| <= 2^-24 (float; double 2^-53) relative
-// to 1 unless u = 1, where f = 0 and c = x. So log(1 + d) = d (1 - d/2 ...)
-// needs no division: c 2^-k (1 - f + f^2) leaves < 0.1 ulp (f^3 <= 0.07 of a
-// term below an ulp), and the x^2/2 dropped when u = 1 is below half an ulp
-// of x. The correction joins the polynomial's low-order terms, off its
-// latency chain. The former c/u cost a division per element.
-// Requires min_normal <= u <= log1p_fast_hi.
+// log1p(x) = log(u + c), u = fl(1 + x), c its exact rounding error
+// (|c| <= ulp(u)/2). With u = 2^k (1 + f) (log_reduce):
+//   log(u + c) = k ln2 + log(1 + f) + log(1 + d),  d = c 2^-k / (1 + f),
+// |d| < 2^-23 (float). log(1 + d) ~ d and 1/(1 + f) ~ 1 - f + f^2 (relative
+// errors |d|/2 and |f|^3 <= 0.07 of a term below an ulp) need no division:
+// the former c/u cost one per element. d joins the polynomial's low-order
+// terms, off its latency chain. Requires min_normal <= u <= log1p_fast_hi.
 template <class L> XLOSS_SIMD_INLINE L log1p_of(L x, L u) {
   using T = value_t<L>;
   using U = uint_of<T>;
