@@ -12,6 +12,7 @@
 #include <optional>
 
 #include <xloss/nn/elementwise.hpp>
+#include <xloss/simd/range.hpp>
 
 namespace xloss::nn {
 
@@ -34,11 +35,24 @@ namespace detail {
 template <class D>
 void require_probabilities(const D& data, std::string_view name) {
   view<const typename D::Scalar> v = make_view(data);
+  using T = typename D::Scalar;
+  auto fail = [&](std::ptrdiff_t r, std::ptrdiff_t c) {
+    bad_argument(name, "must lie in [0, 1], got " + std::to_string(v(r, c)) + " at (" + std::to_string(r) + ", " +
+                           std::to_string(c) + ")");
+  };
+  // A pack at a time along the unit-stride direction (a scalar loop with an
+  // early exit cost more than the BCE kernel itself); the first bad element
+  // in column order is reported, as before.
+  if (v.cs == 1 && v.cols > 1) {
+    std::ptrdiff_t bad_r = v.rows, bad_c = 0;
+    for (std::ptrdiff_t r = 0; r < v.rows && bad_r == v.rows; ++r)
+      if (auto c = simd::find_outside(&v(r, 0), v.cols, 1, T(0), T(1)); c < v.cols) bad_r = r, bad_c = c;
+    if (bad_r == v.rows) return;
+    for (std::ptrdiff_t c = 0; c <= bad_c; ++c)  // an earlier column may hold a bad element in a later row
+      if (auto r = simd::find_outside(&v(0, c), v.rows, v.rs, T(0), T(1)); r < v.rows) fail(r, c);
+  }
   for (std::ptrdiff_t c = 0; c < v.cols; ++c)
-    for (std::ptrdiff_t r = 0; r < v.rows; ++r)
-      if (!(v(r, c) >= 0 && v(r, c) <= 1))
-        bad_argument(name, "must lie in [0, 1], got " + std::to_string(v(r, c)) + " at (" + std::to_string(r) + ", " +
-                               std::to_string(c) + ")");
+    if (auto r = simd::find_outside(&v(0, c), v.rows, v.rs, T(0), T(1)); r < v.rows) fail(r, c);
 }
 }  // namespace detail
 

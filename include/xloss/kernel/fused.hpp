@@ -515,10 +515,9 @@ struct accumulator {
       return lanes();
     } else if constexpr (is_sum) {
       return simd::hsum(value);
-    } else if constexpr (!gives_index) {
-      T best = value[0];
-      for (int l = 1; l < V::size; ++l) best = (finds_max ? value[l] > best : value[l] < best) ? value[l] : best;
-      return best;
+    } else if constexpr (!gives_index) {  // no lane holds NaN: add() never takes one
+      if constexpr (finds_max) return simd::hmax(value);
+      else return simd::hmin(value);
     } else {
       T best = value[0], at = index[0];
       for (int l = 1; l < V::size; ++l) {
@@ -609,12 +608,13 @@ struct executor {
 
   // The sum of the per-sample losses of samples [b, e).
   // The loops are compiled twice: for unit-stride data (the common case,
-  // plain vector loads and stores) and for any strides.
+  // plain vector loads and stores) and for any strides; a row plan's
+  // per-sample code is compiled once and picks the variant of each pass.
   double run(std::ptrdiff_t b, std::ptrdiff_t e) const {
     if constexpr (Plan::elementwise) {
       return d.contiguous ? run_elementwise<true>(b, e) : run_elementwise<false>(b, e);
     } else {
-      return d.contiguous ? run_rows<true>(b, e) : run_rows<false>(b, e);
+      return run_rows(b, e);
     }
   }
 
@@ -678,33 +678,37 @@ struct executor {
     return o;
   }
 
-  template <bool Contiguous>
   double run_rows(std::ptrdiff_t b, std::ptrdiff_t e) const {
     double total = 0;
     for (std::ptrdiff_t i = b; i < e; ++i) {
       sample_frame f;
       ctx c{d, &f, i, 1};
-      run_stages<Contiguous>(f, c, std::make_integer_sequence<int, Plan::stages + 1>{});
+      run_stages(f, c, std::make_integer_sequence<int, Plan::stages + 1>{});
       T loss = f.template get<typename Plan::loss>();
       total += static_cast<double>(loss);
       if (d.losses.p != nullptr) d.losses.p[i * d.losses.vstride()] = loss;
       store_scalar_grads(f, c, i);
-      if constexpr (Plan::row_grads::size > 0) gradient_pass<Contiguous>(f, c);
+      if constexpr (Plan::row_grads::size > 0) {
+        if (d.contiguous) gradient_pass<true>(f, c);
+        else gradient_pass<false>(f, c);
+      }
     }
     return total;
   }
 
-  template <bool Contiguous, int... S>
+  template <int... S>
   void run_stages(sample_frame& f, ctx& c, std::integer_sequence<int, S...>) const {
-    ((S > 0 ? row_pass<S, Contiguous>(f, c) : void(), compute_all<typename Plan::template computed_at<S>, T>(f, c)), ...);
+    ((S > 0 ? row_pass<S>(f, c) : void(), compute_all<typename Plan::template computed_at<S>, T>(f, c)), ...);
   }
 
   // The passes of stage S: one per index (j, k: the row; entry: the label
   // list), each computing all of its reductions together.
-  template <int S, bool Contiguous>
+  template <int S>
   void row_pass(sample_frame& f, const ctx& sc) const {
-    detail::for_each_type(typename Plan::template keys_at<S>{},
-                          [&]<class Key>() { key_pass<S, Key, Contiguous>(f, sc); });
+    detail::for_each_type(typename Plan::template keys_at<S>{}, [&]<class Key>() {
+      if (d.contiguous) key_pass<S, Key, true>(f, sc);
+      else key_pass<S, Key, false>(f, sc);
+    });
   }
 
   template <int S, class Key, bool Contiguous>
