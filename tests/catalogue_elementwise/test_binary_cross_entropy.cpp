@@ -69,5 +69,19 @@ BOOST_AUTO_TEST_CASE(bad_inputs) {
   expect_invalid([&] { xloss::nn::binary_cross_entropy(x, bad); }, "target");
   expect_invalid([&] { xloss::nn::binary_cross_entropy(x, x, {.weight = w}); }, "weight");
   expect_invalid([&] { xloss::nn::binary_cross_entropy(x, x.topRows(2).eval()); }, "target");
+  // Row-major data is checked along its rows; the message still names the
+  // first bad element in column order, whatever the layout.
+  for (int cols : {4, 37}) {
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> r =
+        Eigen::MatrixXd::Constant(3, cols, 0.5), c = r;
+    r(0, cols - 1) = 2;
+    r(2, 1) = -1;
+    try {
+      xloss::nn::binary_cross_entropy(r, c);
+      BOOST_ERROR("no exception for a row-major input outside [0, 1]");
+    } catch (const std::invalid_argument& e) {
+      BOOST_TEST(std::string(e.what()).find("at (2, 1)") != std::string::npos, "message: " << e.what());
+    }
+  }
 }
 BOOST_AUTO_TEST_SUITE_END()
