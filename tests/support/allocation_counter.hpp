@@ -4,13 +4,14 @@
 //
 // Normally it replaces malloc itself (forwarding to glibc's __libc_* entry
 // points), so that every allocation counts: operator new's, and also Eigen's,
-// which calls std::malloc directly. Under AddressSanitizer, which owns
+// which calls std::malloc directly. posix_memalign is left alone: Clang 14's
+// <mm_malloc.h> redeclares it without noexcept, which clashes with any
+// definition here (neither xloss nor Eigen calls it). Under AddressSanitizer, which owns
 // malloc, it replaces the global operator new/delete instead (Eigen's
 // allocations are then not seen; the regular builds see them).
 #pragma once
 
 #include <atomic>
-#include <cerrno>
 #include <cstdlib>
 #include <new>
 
@@ -53,11 +54,6 @@ void* aligned_alloc(std::size_t alignment, std::size_t n) noexcept {
 void* memalign(std::size_t alignment, std::size_t n) noexcept {
   ++xloss::testing::allocations;
   return __libc_memalign(alignment, n);
-}
-int posix_memalign(void** p, std::size_t alignment, std::size_t n) noexcept {
-  ++xloss::testing::allocations;
-  *p = __libc_memalign(alignment, n);
-  return *p == nullptr && n != 0 ? ENOMEM : 0;
 }
 void free(void* p) noexcept { __libc_free(p); }
 }
