@@ -43,16 +43,17 @@ void require_probabilities(const D& data, std::string_view name) {
   // A pack at a time along the unit-stride direction (a scalar loop with an
   // early exit cost more than the BCE kernel itself); the first bad element
   // in column order is reported, as before.
+  if (v.size() == 0) return;  // (and v.p may be null)
   if (v.cs == 1 && v.cols > 1) {
     std::ptrdiff_t bad_r = v.rows, bad_c = 0;
     for (std::ptrdiff_t r = 0; r < v.rows && bad_r == v.rows; ++r)
-      if (auto c = simd::find_outside(&v(r, 0), v.cols, 1, T(0), T(1)); c < v.cols) bad_r = r, bad_c = c;
+      if (auto c = simd::find_outside(v.p + r * v.rs, v.cols, 1, T(0), T(1)); c < v.cols) bad_r = r, bad_c = c;
     if (bad_r == v.rows) return;
     for (std::ptrdiff_t c = 0; c <= bad_c; ++c)  // an earlier column may hold a bad element in a later row
-      if (auto r = simd::find_outside(&v(0, c), v.rows, v.rs, T(0), T(1)); r < v.rows) fail(r, c);
+      if (auto r = simd::find_outside(v.p + c * v.cs, v.rows, v.rs, T(0), T(1)); r < v.rows) fail(r, c);
   }
   for (std::ptrdiff_t c = 0; c < v.cols; ++c)
-    if (auto r = simd::find_outside(&v(0, c), v.rows, v.rs, T(0), T(1)); r < v.rows) fail(r, c);
+    if (auto r = simd::find_outside(v.p + c * v.cs, v.rows, v.rs, T(0), T(1)); r < v.rows) fail(r, c);
 }
 }  // namespace detail
 
