@@ -232,6 +232,30 @@ struct context {
   }
 };
 
+// X[at] in a loop whose lanes are positions of LaneIndex, given C's
+// gather_one (R at one position of the current sample). A position that does
+// not depend on the lanes' index is the same in every lane (the planner
+// hoists what a loop does not vary, and inner loops broadcast): one load;
+// otherwise one load per lane.
+template <class R, class Ix, class LaneIndex, class V, class C>
+XLOSS_INLINE V gather_lanes(const C& c, const V& at) {
+  if constexpr (!lane::is_pack_v<V> || !detail::depends_on_v<Ix, LaneIndex>) {
+    return V(c.template gather_one<R>(lane::lane_value(at, 0)));
+  } else {
+    V r(lane::scalar_t<V>(0));
+    for (int l = 0; l < V::size; ++l) r.v[l] = c.template gather_one<R>(at.v[l]);
+    return r;
+  }
+}
+
+// Runs step(position, lanes) over [0, end): full packs of W, then one partial.
+template <int W, class Step>
+XLOSS_INLINE void for_packs(std::ptrdiff_t end, Step&& step) {
+  std::ptrdiff_t p = 0;
+  for (; p + W <= end; p += W) step(p, W);
+  if (p < end) step(p, static_cast<int>(end - p));
+}
+
 // A loop's view of the data, hoisted out of the loop: where each input starts
 // (for this sample, or this chunk of samples) and its stride along the loop,
 // and the per-sample values the loop reads, broadcast once.
@@ -324,16 +348,8 @@ struct cursor {
     const auto c = static_cast<std::ptrdiff_t>(a);
     return a >= T(0) && c < limit ? element<R>(c) : std::numeric_limits<T>::quiet_NaN();
   }
-  // R at positions that differ from lane to lane (X[Y] over a list): one
-  // load per lane.
   template <class R, class V2, class Ix> XLOSS_INLINE V gather(const V& at) const {
-    if constexpr (lane::is_pack_v<V>) {
-      V r(T(0));
-      for (int l = 0; l < W; ++l) r.v[l] = gather_one<R>(at.v[l]);
-      return r;
-    } else {
-      return gather_one<R>(at);
-    }
+    return gather_lanes<R, Ix, Index>(*this, at);
   }
   // The number of positions reduction R runs over at this sample.
   template <class R> XLOSS_INLINE std::ptrdiff_t extent() const { return positions<op_of<R>::index>(); }
@@ -368,12 +384,9 @@ struct inner_cursor {
     if constexpr (contains_v<N, typename F::list>) return f.template get<N>();
     else return c.template outer<N, V2>();
   }
-  // Every inner value is the same in all lanes unless it reads the enclosing
-  // loop's index: then X[Y] is one load, not one per lane.
   template <class R> XLOSS_INLINE T gather_one(T a) const { return c.template gather_one<R>(a); }
   template <class R, class V2, class Ix> XLOSS_INLINE V gather(const V& at) const {
-    if constexpr (!detail::depends_on_v<Ix, lane_index>) return V(gather_one<R>(lane::lane_value(at, 0)));
-    else return c.template gather<R, V, Ix>(at);
+    return gather_lanes<R, Ix, lane_index>(*this, at);
   }
   template <class R> XLOSS_INLINE std::ptrdiff_t extent() const { return c.template extent<R>(); }
 };
@@ -416,13 +429,7 @@ struct row_inner_cursor {
   template <class X> XLOSS_INLINE T element(std::ptrdiff_t p) const { return c.template element<X>(p); }
   template <class R> XLOSS_INLINE T gather_one(T a) const { return c.template gather_one<R>(a); }
   template <class R, class V2, class Ix> XLOSS_INLINE V gather(const V& at) const {
-    if constexpr (!detail::depends_on_v<Ix, Idx>) {
-      return V(gather_one<R>(lane::lane_value(at, 0)));
-    } else {
-      V r(T(0));
-      for (int l = 0; l < V::size; ++l) r.v[l] = gather_one<R>(at.v[l]);
-      return r;
-    }
+    return gather_lanes<R, Ix, Idx>(*this, at);
   }
   template <class R> XLOSS_INLINE std::ptrdiff_t extent() const { return c.template extent<R>(); }
 };
@@ -546,7 +553,6 @@ XLOSS_INLINE V nested(F& f, const C& c) {
   if constexpr (!lane::is_pack_v<V> && lane::fast_v<V> && !std::is_same_v<I, index_var<2>>) {
     // One outer position at a time: the inner loop over the row runs in packs.
     using P = lane_of<V>;
-    constexpr int PW = lane::width_v<P>;
     accumulator<N, P> acc;
     row_inner_cursor<C, F, I> ic{c, f};
     auto step = [&](std::ptrdiff_t p, int n) XLOSS_LAMBDA_INLINE {
@@ -556,10 +562,7 @@ XLOSS_INLINE V nested(F& f, const C& c) {
       compute_all<Sched, P>(g, ic);
       accumulate(acc, g, ic, first_n<P>(n));
     };
-    const std::ptrdiff_t n = c.template extent<N>();
-    std::ptrdiff_t p = 0;
-    for (; p + PW <= n; p += PW) step(p, PW);
-    if (p < n) step(p, static_cast<int>(n - p));
+    for_packs<lane::width_v<P>>(c.template extent<N>(), step);
     return acc.result();
   } else {
     return nested_lanes<N, V>(f, c);
@@ -716,7 +719,6 @@ struct executor {
     using Rs = typename Plan::template pass_reductions<S, Key>;
     using Sched = typename Plan::template pass_schedule<S, Key>;
     using PV = loop_lanes_t<T, Key, Sched>;
-    constexpr int PW = lane::width_v<PV>;
     using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, plan::all_operands_t<Rs>>, PV, Contiguous, Key>;
     cur_t c(d, &f);
     c.start_rows(sc.i);
@@ -731,10 +733,7 @@ struct executor {
         accumulate(std::get<index_of_v<R, Rs>>(accs), ef, c, valid);
       });
     };
-    const std::ptrdiff_t end = c.template extent<detail::nth_t<Rs, 0>>();
-    std::ptrdiff_t pos = 0;
-    for (; pos + PW <= end; pos += PW) step(pos, PW);
-    if (pos < end) step(pos, static_cast<int>(end - pos));
+    for_packs<lane::width_v<PV>>(c.template extent<detail::nth_t<Rs, 0>>(), step);
     detail::for_each_type(Rs{}, [&]<class R>() XLOSS_LAMBDA_INLINE {
       f.template get<R>() = std::get<index_of_v<R, Rs>>(accs).result();
     });
@@ -767,9 +766,7 @@ struct executor {
         else store_lane(o.first + pos * o.second, o.second, scale * fetch<G, V>(ef, c), n);
       });
     };
-    std::ptrdiff_t pos = 0;
-    for (; pos + W <= d.cols; pos += W) step(pos, W);
-    if (pos < d.cols) step(pos, static_cast<int>(d.cols - pos));
+    for_packs<W>(d.cols, step);
     std::size_t g = 0;
     detail::for_each_type(typename Plan::scatters{}, [&]<class Ss>() {
       detail::for_each_type(Ss{}, [&]<class Sc>() { scatter_pass<Sc, Contiguous>(f, sc, outs[g]); });
@@ -787,15 +784,13 @@ struct executor {
     using H = detail::nth_t<Roots, 1>;
     using I = typename plan::reduction_index<Sc>::type;
     using PV = loop_lanes_t<T, I, Sched>;
-    constexpr int PW = lane::width_v<PV>;
     using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, Roots>, PV, Contiguous, I>;
     cur_t c(d, &f);
     c.start_rows(sc.i);
     const T scale = d.scale;
-    const std::ptrdiff_t end = c.template extent<Sc>();
-    for (std::ptrdiff_t pos = 0; pos < end; pos += PW) {
+    for_packs<lane::width_v<PV>>(c.template extent<Sc>(), [&](std::ptrdiff_t pos, int n) XLOSS_LAMBDA_INLINE {
       c.pos = pos;
-      c.n = static_cast<int>(std::min<std::ptrdiff_t>(PW, end - pos));
+      c.n = n;
       frame<Sched, PV> ef;
       compute_all<Sched, PV>(ef, c);
       const PV at = fetch<Pos, PV>(ef, c), h = fetch<H, PV>(ef, c);
@@ -804,7 +799,7 @@ struct executor {
         const auto p = static_cast<std::ptrdiff_t>(a);
         if (a >= T(0) && p < d.cols) out.first[p * out.second] += scale * lane::lane_value(h, l);
       }
-    }
+    });
   }
 
   // Row plans: the per-sample gradients of sample i.
