@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -133,6 +134,24 @@ BOOST_AUTO_TEST_CASE(subgradients_at_kinks) {
   auto [Sg, dSg] = run<double>(sign(x), at);
   BOOST_TEST(close(Sg, Eigen::Vector3d(-1, 0, 1), 0, 0));
   BOOST_TEST(close(dSg, Eigen::Vector3d(0, 0, 0), 0, 0));
+}
+
+// A scalar select of float or double works on the bits (lanes.hpp): it
+// returns the chosen operand exactly, NaN payloads, signed zeros and
+// infinities included, and never mixes in the other one.
+template <class T> void check_scalar_select() {
+  const T nan = std::numeric_limits<T>::quiet_NaN(), big = std::numeric_limits<T>::infinity();
+  const T values[] = {T(0), -T(0), T(1.5), -big, big, nan, std::numeric_limits<T>::denorm_min()};
+  for (T a : values)
+    for (T b : values) {
+      const T t = lane::select(true, a, b), f = lane::select(false, a, b);
+      BOOST_TEST(std::memcmp(&t, &a, sizeof(T)) == 0);
+      BOOST_TEST(std::memcmp(&f, &b, sizeof(T)) == 0);
+    }
+}
+BOOST_AUTO_TEST_CASE(scalar_select_returns_the_chosen_bits) {
+  check_scalar_select<float>();
+  check_scalar_select<double>();
 }
 
 BOOST_AUTO_TEST_CASE(binary_primitives_against_finite_differences) {

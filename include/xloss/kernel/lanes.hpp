@@ -8,7 +8,9 @@
 // type to std:: or its own overloads found by argument-dependent lookup.
 #pragma once
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -37,10 +39,21 @@ template <class V> using mask_t = decltype(std::declval<V>() < std::declval<V>()
 template <class V> V broadcast(scalar_t<V> s) { return V(s); }
 
 // ---- selection and mask logic ----
+// A float or double scalar select is done on the bits: both sides are
+// computed anyway, and GCC otherwise turns a data-dependent choice in the
+// per-sample code into a branch (measured: a clamp_min mispredicted on ~40 %
+// of the samples of a row loss).
 template <class M, class V>
-V select(const M& m, const V& a, const V& b) {
-  if constexpr (std::is_same_v<M, bool>) return m ? a : b;
-  else return simd::select(m, a, b);
+[[gnu::always_inline]] inline V select(const M& m, const V& a, const V& b) {
+  if constexpr (std::is_same_v<M, bool> && (std::is_same_v<V, float> || std::is_same_v<V, double>)) {
+    using U = std::conditional_t<sizeof(V) == 4, std::uint32_t, std::uint64_t>;
+    const U keep = U(0) - U(m);
+    return std::bit_cast<V>((std::bit_cast<U>(a) & keep) | (std::bit_cast<U>(b) & ~keep));
+  } else if constexpr (std::is_same_v<M, bool>) {
+    return m ? a : b;
+  } else {
+    return simd::select(m, a, b);
+  }
 }
 template <class M> M mask_and(const M& a, const M& b) {
   if constexpr (std::is_same_v<M, bool>) return a && b;
