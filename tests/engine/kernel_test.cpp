@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <new>
 #include <random>
+#include <vector>
 
 #include <xloss/kernel/reference.hpp>
 #include <xloss/xloss.hpp>
@@ -106,6 +107,37 @@ BOOST_AUTO_TEST_CASE(layouts_and_strides) {
   double got = evaluate(bce, reduction::sum, x = cols.col(1), y = rows.row(1), grad(x) = G2s);
   BOOST_TEST(got == want);
   BOOST_TEST(close(Eigen::VectorXd(G2s), G, 0, 0));
+}
+
+// Strided per-sample data is staged in blocks of 256 samples (a multiple of
+// the SIMD width), so the losses are summed in the same lanes and order as
+// for unit-stride data: the same bits, over several blocks, a partial one,
+// and two threads (chunk boundaries inside blocks).
+BOOST_AUTO_TEST_CASE(staged_strided_samples_give_the_same_bits) {
+  for (int n : {1, 255, 1000, 70'001}) {
+    Eigen::VectorXf X, Y;
+    inputs(X, Y, n, 30, 12);
+    Eigen::VectorXf G1, GY1, L1;
+    const float want = evaluate(mixed, reduction::mean, x = X, y = Y, m = 0.5, grad(x) = G1, grad(y) = GY1, threads(2));
+    evaluate(mixed, reduction::none, x = X, y = Y, m = 0.5, loss_out = L1);
+
+    std::vector<float> xs(static_cast<std::size_t>(2 * n)), gs(static_cast<std::size_t>(3 * n));
+    Eigen::Map<Eigen::VectorXf, 0, Eigen::InnerStride<2>> Xs(xs.data(), n);
+    Xs = X;
+    Eigen::Map<Eigen::VectorXf, 0, Eigen::InnerStride<3>> Gs(gs.data() + 2, n);
+    Eigen::VectorXf GY2(n);
+    const float got = evaluate(mixed, reduction::mean, x = Xs, y = Y, m = 0.5, grad(x) = Gs, grad(y) = GY2, threads(2));
+    BOOST_TEST(got == want, "n = " << n);
+    BOOST_TEST((Eigen::VectorXf(Gs).array() == G1.array()).all(), "n = " << n);
+    BOOST_TEST((GY2.array() == GY1.array()).all(), "n = " << n);
+    for (int k = 0; k < n; ++k) BOOST_TEST((gs[3 * k] == 0 && gs[3 * k + 1] == 0));
+
+    Eigen::Matrix<float, 2, Eigen::Dynamic> Lt(2, n);  // a row of a column-major 2 x n: stride 2
+    Lt.setZero();
+    evaluate(mixed, reduction::none, x = Xs, y = Y, m = 0.5, loss_out = Lt.row(1));
+    BOOST_TEST((Lt.row(1).transpose().array() == L1.array()).all(), "n = " << n);
+    BOOST_TEST((Lt.row(0).array() == 0).all());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(thread_count_does_not_change_bits) {

@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 
 #include <xloss/expression/expr.hpp>
+#include <xloss/kernel/error.hpp>
 
 namespace xloss {
 
@@ -91,10 +92,8 @@ struct output {
     if (data.rows == rows && data.cols == cols) return data;
     if (data.size() == rows * cols && data.is_vector() && (rows == 1 || cols == 1))
       return data.rows == rows ? data : view<S>{data.p, rows, cols, data.cs, data.rs};
-    const std::string name = gradient ? "grad(" + std::string(what) + ")" : std::string(what);
-    throw std::invalid_argument("xloss: " + name + " is " + std::to_string(data.rows) + "x" +
-                                std::to_string(data.cols) + ", expected " + std::to_string(rows) + "x" +
-                                std::to_string(cols));
+    detail::fail({gradient ? "grad(" : "", what, gradient ? ")" : "", " is ", data.rows, "x", data.cols, ", expected ",
+                  rows, "x", cols});
   }
 };
 template <class D>

@@ -15,11 +15,11 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
-#include <string>
+#include <string_view>
 
 #include <xloss/derivative/derive.hpp>
 #include <xloss/kernel/bind.hpp>
+#include <xloss/kernel/error.hpp>
 #include <xloss/kernel/fused.hpp>
 #include <xloss/kernel/reduction.hpp>
 #include <xloss/plan/lower.hpp>
@@ -93,9 +93,6 @@ inline double pairwise_sum(const double* p, std::ptrdiff_t n) {
   return pairwise_sum(p, h) + pairwise_sum(p + h, n - h);
 }
 
-inline std::string shape(std::ptrdiff_t r, std::ptrdiff_t c) { return std::to_string(r) + "x" + std::to_string(c); }
-
-inline void fail(const std::string& what) { throw std::invalid_argument("xloss: " + what); }
 
 // Everything about one evaluation that does not depend on the engine: the
 // plan's types, the data views, the shape checks.
@@ -132,8 +129,7 @@ struct prepared {
         data.n = n;
         n_from = name;
       } else if (n != data.n) {
-        fail("'" + std::string(name) + "' has " + std::to_string(n) + " samples but '" + std::string(n_from) + "' has " +
-             std::to_string(data.n));
+        fail({"'", name, "' has ", n, " samples but '", n_from, "' has ", data.n});
       }
     };
     // Data bound to a variable the loss does not read is ignored (generic
@@ -153,9 +149,7 @@ struct prepared {
               data.cols = v.cols;
               cols_from = name;
             } else if (v.cols != data.cols) {
-              fail("row '" + std::string(name) + "' has " + std::to_string(v.cols) + " columns but row '" +
-                   std::string(cols_from) + "' has " +
-                   std::to_string(data.cols));
+              fail({"row '", name, "' has ", v.cols, " columns but row '", cols_from, "' has ", data.cols});
             }
             in.real = {v.p, v.rows, v.cols, v.rs, v.cs};
           } else if constexpr (is_label_list_var_v<Var>) {
@@ -169,7 +163,7 @@ struct prepared {
             in.labels64 = sizeof(typename Bi::scalar) == 8;
           } else {
             if (!v.is_vector() && v.size() != 0)
-              fail("'" + std::string(name) + "' must be a vector (N x 1 or 1 x N), got " + shape(v.rows, v.cols));
+              fail({"'", name, "' must be a vector (N x 1 or 1 x N), got ", v.rows, "x", v.cols});
             samples(v.size(), name);
             if constexpr (is_label_var_v<Var>) {
               static_assert(sizeof(typename Bi::scalar) == 4 || sizeof(typename Bi::scalar) == 8,
@@ -183,15 +177,15 @@ struct prepared {
           }
         }
       } else if constexpr (std::is_same_v<Bi, thread_count>) {
-        if (bi.n < 1) fail("threads(" + std::to_string(bi.n) + "): the thread count must be at least 1");
+        if (bi.n < 1) fail({"threads(", bi.n, "): the thread count must be at least 1"});
         threads = bi.n;
       } else if constexpr (std::is_same_v<Bi, xloss::divisor>) {
-        if (r != reduction::sum) fail("divide_by(c) goes with reduction::sum");
+        if (r != reduction::sum) fail({"divide_by(c) goes with reduction::sum"});
         total_divisor = bi.by;
       }
     };
     (take_input(b), ...);
-    if (n_from.empty()) fail("the loss reads no per-sample data, so the number of samples is unknown");
+    if (n_from.empty()) fail({"the loss reads no per-sample data, so the number of samples is unknown"});
     check_labels(std::make_index_sequence<terms::size>{});
 
     auto take_output = [&]<class Bi>(const Bi& bi) {
@@ -207,23 +201,28 @@ struct prepared {
     };
     (take_output(b), ...);
     if (r == reduction::none && data.losses.p == nullptr && data.n > 0)
-      fail("reduction::none writes the per-sample losses: bind loss_out = <vector>");
+      fail({"reduction::none writes the per-sample losses: bind loss_out = <vector>"});
     data.contiguous = unit_strides();
     if (r == reduction::mean) total_divisor = static_cast<double>(data.n);
     data.scale = total_divisor != 1 && total_divisor != 0 ? static_cast<T>(1 / total_divisor) : T(1);
   }
 
-  // Do all real inputs and outputs have unit stride along their loop (the
-  // row for rows, the samples for per-sample values)?
+  // Do the arrays the loops run along have unit stride: the per-sample
+  // values for elementwise plans, the rows for row plans (which read their
+  // per-sample values one at a time)? Otherwise the kernel stages them.
   bool unit_strides() const {
+    constexpr bool elementwise = plan_t::elementwise;
     bool unit = true;
     auto along = [&](const auto& v, bool row) { unit = unit && (v.p == nullptr || (row ? v.cs : v.vstride()) == 1 || v.size() <= 1); };
     detail::for_each_type(terms{}, [&]<class Var>() {
-      if constexpr (is_row_var_v<Var> || is_scalar_var_v<Var>) along(data.inputs[index_of_v<Var, terms>].real, is_row_var_v<Var>);
+      if constexpr (is_row_var_v<Var> || (elementwise && is_scalar_var_v<Var>))
+        along(data.inputs[index_of_v<Var, terms>].real, is_row_var_v<Var>);
     });
-    for (std::size_t g = 0; g < scalar_vars::size; ++g) along(data.grads[g], false);
+    if constexpr (elementwise) {
+      for (std::size_t g = 0; g < scalar_vars::size; ++g) along(data.grads[g], false);
+      along(data.losses, false);
+    }
     for (std::size_t g = scalar_vars::size; g < data.grads.size(); ++g) along(data.grads[g], true);
-    if (data.losses.p != nullptr) along(data.losses, false);
     return unit;
   }
 
@@ -240,8 +239,8 @@ struct prepared {
       for (std::ptrdiff_t i = 0; i < data.n; ++i) {
         double label = static_cast<double>(in.label(i));
         if (!(label >= 0 && label < cols))
-          fail("label '" + std::string(Var::name) + "' is " + std::to_string(static_cast<long long>(label)) +
-               " at sample " + std::to_string(i) + ", outside [0, " + std::to_string(data.cols) + ")");
+          fail({"label '", std::string_view(Var::name), "' is ", static_cast<long long>(label), " at sample ", i,
+                ", outside [0, ", data.cols, ")"});
       }
     } else if constexpr (is_label_list_var_v<Var>) {  // the entries before the padding
       const auto& in = data.inputs[index_of_v<Var, terms>];
@@ -250,9 +249,8 @@ struct prepared {
         for (std::ptrdiff_t e = 0, n = in.list_length(i); e < n; ++e) {
           double label = static_cast<double>(in.label(i, e));
           if (!(label < cols))
-            fail("label list '" + std::string(Var::name) + "' has " + std::to_string(static_cast<long long>(label)) +
-                 " at (" + std::to_string(i) + ", " + std::to_string(e) + "), outside [0, " +
-                 std::to_string(data.cols) + ") (a negative entry ends the list)");
+            fail({"label list '", std::string_view(Var::name), "' has ", static_cast<long long>(label), " at (", i, ", ", e,
+                  "), outside [0, ", data.cols, ") (a negative entry ends the list)"});
         }
     }
   }

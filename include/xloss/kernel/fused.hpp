@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <tuple>
+#include <vector>
 
 #include <xloss/kernel/bind.hpp>
 #include <xloss/kernel/lanes.hpp>
@@ -72,39 +73,32 @@ struct lane_for<T> { using type = simd::pack<T, simd::native_lanes<T>>; };
 template <class T> using lane_of = typename lane_for<T>::type;
 
 // ------------------------------------------------------------ lane memory
+// n consecutive elements (unit stride: strided data is staged first).
 template <class V, class S>
-XLOSS_INLINE V load_lane(const S* p, std::ptrdiff_t stride, int n) {
+XLOSS_INLINE V load_lane(const S* p, int n) {
   if constexpr (lane::is_pack_v<V>) {
     constexpr int W = V::size;
     using T = lane::scalar_t<V>;
     if constexpr (!std::is_same_v<S, T>) {  // labels: convert lane by lane
       V r(T(0));
-      for (int l = 0; l < n; ++l) r.v[l] = static_cast<T>(p[l * stride]);
+      for (int l = 0; l < n; ++l) r.v[l] = static_cast<T>(p[l]);
       return r;
     } else if (n == W) {
-      return stride == 1 ? simd::load<W>(p) : simd::load_strided<W>(p, stride);
+      return simd::load<W>(p);
     } else {
-      return stride == 1 ? simd::load_partial<W>(p, n, T(0)) : simd::load_strided_partial<W>(p, stride, n, T(0));
+      return simd::load_partial<W>(p, n, T(0));
     }
   } else {
-    (void)stride;
     (void)n;
     return static_cast<V>(*p);
   }
 }
 template <class V, class S>
-XLOSS_INLINE void store_lane(S* p, std::ptrdiff_t stride, const V& v, int n) {
+XLOSS_INLINE void store_lane(S* p, const V& v, int n) {
   if constexpr (lane::is_pack_v<V>) {
-    constexpr int W = V::size;
-    if (n == W) {
-      if (stride == 1) simd::store(p, v);
-      else simd::store_strided(p, stride, v);
-    } else {
-      if (stride == 1) simd::store_partial(p, v, n);
-      else simd::store_strided_partial(p, stride, v, n);
-    }
+    if (n == V::size) simd::store(p, v);
+    else simd::store_partial(p, v, n);
   } else {
-    (void)stride;
     (void)n;
     *p = v;
   }
@@ -177,29 +171,28 @@ struct data {
   }
 };
 
-// Where the leaves of one frame come from: the current sample (or pack of
-// samples) and, inside a row pass, the current positions.
+// Where the leaves of a row plan's per-sample values come from: sample i,
+// one value at a time (the passes over the row use cursors).
 template <class Data, class SampleFrame>
 struct context {
   const Data& d;
-  SampleFrame* sample;  // row plans: the current sample's per-sample values
-  std::ptrdiff_t i;     // the sample (row plans) or the first of the pack
-  int n_samples;        // valid samples in this pack (elementwise plans)
-  std::ptrdiff_t pos = 0;  // first position of this pack along the row
-  int n_pos = 0;           // valid positions in this pack
+  SampleFrame* sample;  // the current sample's per-sample values
+  std::ptrdiff_t i;     // the sample
+  std::ptrdiff_t pos = 0;  // the position of a row read outside a pass (none)
 
   template <class N, class V> XLOSS_INLINE V leaf() const {
     using T = lane::scalar_t<V>;
     if constexpr (is_scalar_var_v<N>) {
       const auto& v = d.template in<N>().real;
-      return load_lane<V>(v.p + i * v.vstride(), v.vstride(), n_samples);
+      static_assert(!lane::is_pack_v<V>, "xloss internal: per-sample values of a row plan are scalars");
+      return static_cast<V>(v.p[i * v.vstride()]);
     } else if constexpr (is_param_var_v<N>) {
       return V(d.template in<N>().param);
     } else if constexpr (is_label_var_v<N>) {
       return V(d.template in<N>().label(i));
     } else if constexpr (is_row_var_v<N>) {
       const auto& v = d.template in<N>().real;
-      return load_lane<V>(v.p + i * v.rs + pos * v.cs, v.cs, n_pos);
+      return static_cast<V>(v(i, pos));
     } else if constexpr (is_index_var_v<N> || std::is_same_v<N, out_index>) {
       return iota<V>(pos);
     } else {
@@ -248,6 +241,14 @@ XLOSS_INLINE V gather_lanes(const C& c, const V& at) {
   }
 }
 
+// A per-thread buffer of at least n elements, allocated by the thread's first
+// call that needs that many and then reused: warm calls allocate nothing.
+template <class T> T* staging_buffer(std::size_t n) {
+  thread_local std::vector<T> buffer;
+  if (buffer.size() < n) buffer.resize(n);
+  return buffer.data();
+}
+
 // Runs step(position, lanes) over [0, end): full packs of W, then one partial.
 template <int W, class Step>
 XLOSS_INLINE void for_packs(std::ptrdiff_t end, Step&& step) {
@@ -257,22 +258,20 @@ XLOSS_INLINE void for_packs(std::ptrdiff_t end, Step&& step) {
 }
 
 // A loop's view of the data, hoisted out of the loop: where each input starts
-// (for this sample, or this chunk of samples) and its stride along the loop,
-// and the per-sample values the loop reads, broadcast once.
-template <class Data, class SampleFrame, class Outer, class V, bool Contiguous, class Index = void>
+// (for this sample, or this chunk of samples; unit stride along the loop, see
+// executor::run_staged) and the per-sample values the loop reads, broadcast once.
+template <class Data, class SampleFrame, class Outer, class V, class Index = void>
 struct cursor {
   using T = lane::scalar_t<V>;
   using lane_type = V;
   using terms = typename Data::terminals;
   static constexpr int W = lane::width_v<V>;
-  static constexpr bool contiguous = Contiguous;
   using lane_index = Index;  // what the lanes are positions of
   const Data& d;
   SampleFrame* sample;
   std::ptrdiff_t i = 0;  // the sample (row loops)
   std::ptrdiff_t list_n = 0;  // its label list's length (scanned once per loop, not per use)
   std::array<const T*, terms::size> base{};
-  std::array<std::ptrdiff_t, terms::size> stride{};
   frame<Outer, V> outer_values;
   std::ptrdiff_t pos = 0;  // the first position (or sample) of this pack
   int n = 0;               // valid lanes in this pack
@@ -287,7 +286,6 @@ struct cursor {
       if constexpr (is_row_var_v<X>) {
         const auto& v = d.template in<X>().real;
         base[index_of_v<X, terms>] = v.p + i * v.rs;
-        stride[index_of_v<X, terms>] = v.cs;
       }
     });
     detail::for_each_type(Outer{}, [&]<class N>() XLOSS_LAMBDA_INLINE {
@@ -302,15 +300,13 @@ struct cursor {
       if constexpr (is_scalar_var_v<X>) {
         const auto& v = d.template in<X>().real;
         base[index_of_v<X, terms>] = v.p;
-        stride[index_of_v<X, terms>] = v.vstride();
       }
     });
   }
 
   template <class X> XLOSS_INLINE V load() const {
     constexpr std::size_t k = index_of_v<X, terms>;
-    if constexpr (Contiguous) return load_lane<V>(base[k] + pos, 1, n);
-    else return load_lane<V>(base[k] + pos * stride[k], stride[k], n);
+    return load_lane<V>(base[k] + pos, n);
   }
 
   // Does this loop run over index I (so that X[I] is a plain load)?
@@ -340,7 +336,7 @@ struct cursor {
   // One element of sample i's data at position p (inner loops).
   template <class X> XLOSS_INLINE T element(std::ptrdiff_t p) const {
     if constexpr (is_label_list_var_v<X>) return d.template in<X>().label(i, p);
-    else return base[index_of_v<X, terms>][p * stride[index_of_v<X, terms>]];
+    else return base[index_of_v<X, terms>][p];
   }
   // R at position a of this sample; a position outside R gives NaN.
   template <class R> XLOSS_INLINE T gather_one(T a) const {
@@ -409,8 +405,7 @@ struct row_inner_cursor {
   template <class I> static constexpr bool owns = std::is_same_v<I, Idx>;
   template <class X> XLOSS_INLINE V load() const {
     constexpr std::size_t k = index_of_v<X, typename Parent::terms>;
-    if constexpr (Parent::contiguous) return load_lane<V>(c.base[k] + pos, 1, n);
-    else return load_lane<V>(c.base[k] + pos * c.stride[k], c.stride[k], n);
+    return load_lane<V>(c.base[k] + pos, n);
   }
   template <class N, class V2> XLOSS_INLINE V leaf() const {
     if constexpr (is_index_var_v<N>) return iota<V>(pos);
@@ -609,50 +604,6 @@ struct executor {
 
   const Data& d;
 
-  // The sum of the per-sample losses of samples [b, e).
-  // The loops are compiled twice: for unit-stride data (the common case,
-  // plain vector loads and stores) and for any strides; a row plan's
-  // per-sample code is compiled once and picks the variant of each pass.
-  double run(std::ptrdiff_t b, std::ptrdiff_t e) const {
-    if constexpr (Plan::elementwise) {
-      return d.contiguous ? run_elementwise<true>(b, e) : run_elementwise<false>(b, e);
-    } else {
-      return run_rows(b, e);
-    }
-  }
-
-  template <bool Contiguous>
-  double run_elementwise(std::ptrdiff_t b, std::ptrdiff_t e) const {
-    using cur_t = cursor<Data, sample_frame, tlist<>, V, Contiguous>;
-    cur_t c(d);
-    c.start_samples();
-    auto outs = grad_outputs();
-    const V scale(d.scale);
-    loss_sum total;
-    // Full packs, then one partial pack: the full loop has no masks and
-    // plain loads and stores (measured: 18.0 -> 14.0 instructions/element
-    // for BCE-with-logits).
-    auto step = [&]<bool Full>(std::ptrdiff_t i, int n) XLOSS_LAMBDA_INLINE {
-      c.pos = i;
-      c.n = Full ? W : n;
-      sample_frame f;
-      compute_all<typename Plan::sample, V>(f, c);
-      const V& loss = f.template get<typename Plan::loss>();
-      total.add(Full ? loss : lane::select(first_n<V>(c.n), loss, V(T(0))));
-      if (d.losses.p != nullptr) store_lane(d.losses.p + i * d.losses.vstride(), d.losses.vstride(), loss, c.n);
-      std::size_t g = 0;
-      detail::for_each_type(typename Plan::scalar_grads{}, [&]<class G>() XLOSS_LAMBDA_INLINE {
-        const auto& o = outs[g++];
-        if constexpr (Contiguous) store_lane(o.first + i, 1, scale * fetch<G, V>(f, c), c.n);
-        else store_lane(o.first + i * o.second, o.second, scale * fetch<G, V>(f, c), c.n);
-      });
-    };
-    std::ptrdiff_t i = b;
-    for (; i + W <= e; i += W) step.template operator()<true>(i, W);
-    if (i < e) step.template operator()<false>(i, static_cast<int>(e - i));
-    return total.result();
-  }
-
   // The per-sample losses of a chunk, summed in double lanes: a float pack
   // widens half by half into two register-wide accumulators.
   struct loss_sum {
@@ -674,29 +625,153 @@ struct executor {
     double result() const { return widen_sum(lo) + widen_sum(hi); }
   };
 
-  // Each gradient output's start and stride along the scalar axis.
-  std::array<std::pair<T*, std::ptrdiff_t>, n_scalar_grads> grad_outputs() const {
-    std::array<std::pair<T*, std::ptrdiff_t>, n_scalar_grads> o{};
-    for (std::size_t g = 0; g < n_scalar_grads; ++g) o[g] = {d.grads[g].p, d.grads[g].vstride()};
+  // The sum of the per-sample losses of samples [b, e).
+  // The loops are compiled once, for unit-stride data (plain vector loads
+  // and stores); data with other strides is staged (run_staged).
+  double run(std::ptrdiff_t b, std::ptrdiff_t e) const {
+    if (!d.contiguous) return run_staged(b, e);
+    if constexpr (Plan::elementwise) {
+      loss_sum total;
+      run_elementwise(b, e, total);
+      return total.result();
+    } else {
+      double total = 0;
+      run_rows(b, e, total);
+      return total;
+    }
+  }
+
+  void run_elementwise(std::ptrdiff_t b, std::ptrdiff_t e, loss_sum& total) const {
+    using cur_t = cursor<Data, sample_frame, tlist<>, V>;
+    cur_t c(d);
+    c.start_samples();
+    auto outs = grad_outputs();
+    const V scale(d.scale);
+    // Full packs, then one partial pack: the full loop has no masks and
+    // plain loads and stores (measured: 18.0 -> 14.0 instructions/element
+    // for BCE-with-logits).
+    auto step = [&]<bool Full>(std::ptrdiff_t i, int n) XLOSS_LAMBDA_INLINE {
+      c.pos = i;
+      c.n = Full ? W : n;
+      sample_frame f;
+      compute_all<typename Plan::sample, V>(f, c);
+      const V& loss = f.template get<typename Plan::loss>();
+      total.add(Full ? loss : lane::select(first_n<V>(c.n), loss, V(T(0))));
+      if (d.losses.p != nullptr) store_lane(d.losses.p + i, loss, c.n);
+      std::size_t g = 0;
+      detail::for_each_type(typename Plan::scalar_grads{}, [&]<class G>() XLOSS_LAMBDA_INLINE {
+        store_lane(outs[g++] + i, scale * fetch<G, V>(f, c), c.n);
+      });
+    };
+    std::ptrdiff_t i = b;
+    for (; i + W <= e; i += W) step.template operator()<true>(i, W);
+    if (i < e) step.template operator()<false>(i, static_cast<int>(e - i));
+  }
+
+  // Where each per-sample gradient starts (unit stride).
+  std::array<T*, n_scalar_grads> grad_outputs() const {
+    std::array<T*, n_scalar_grads> o{};
+    for (std::size_t g = 0; g < n_scalar_grads; ++g) o[g] = d.grads[g].p;
     return o;
   }
 
-  double run_rows(std::ptrdiff_t b, std::ptrdiff_t e) const {
+  // ------------------------------------------------------------ staging
+  // Data whose stride along its loop is not 1 (a column of a row-major
+  // matrix, the rows of a column-major one, an InnerStride map) is copied,
+  // a block of samples at a time, into unit-stride buffers; the loops run on
+  // the copies and strided outputs are copied back. So the loops exist once
+  // (compile time), and they always load and store whole packs.
+  // Blocks of 256 samples for elementwise plans (a multiple of W: the loss
+  // is summed in the same lanes and order as for unit-stride data, so the
+  // bits agree), of up to 16 samples for row plans (a row array is copied
+  // row-major, reading down the columns; at most 4096 elements per array
+  // unless one row is longer). The buffers are per thread (staging_buffer).
+  static bool needs_staging(const auto& v, bool along_row) {
+    return v.p != nullptr && (along_row ? v.cs : v.vstride()) != 1;
+  }
+
+  double run_staged(std::ptrdiff_t b, std::ptrdiff_t e) const {
+    static_assert(!Plan::elementwise || 256 % W == 0);
+    const std::ptrdiff_t D = Plan::elementwise ? 1 : std::max<std::ptrdiff_t>(d.cols, 1);
+    const std::ptrdiff_t B = Plan::elementwise ? 256 : std::clamp<std::ptrdiff_t>(4096 / D, 1, 16);
+    std::size_t arrays = needs_staging(d.losses, false);
+    detail::for_each_type(typename Data::terminals{}, [&]<class X>() {
+      if constexpr (is_scalar_var_v<X> || is_row_var_v<X>) arrays += needs_staging(d.template in<X>().real, is_row_var_v<X>);
+    });
+    for (std::size_t g = 0; g < d.grads.size(); ++g) arrays += needs_staging(d.grads[g], g >= n_scalar_grads);
+    T* buffer = staging_buffer<T>(arrays * static_cast<std::size_t>(B * D));
+    loss_sum lanes_total;
     double total = 0;
+    for (std::ptrdiff_t s = b; s < e; s += B) {
+      const std::ptrdiff_t len = std::min(B, e - s);
+      Data part = d;
+      std::size_t used = 0;
+      // One array's samples [s, s + len): advanced if its stride along the
+      // loop is 1 (false), else copied (inputs) or given a buffer (true).
+      auto stage = [&]<class S>(view<S>& v, bool along_row, bool copy_in) {
+        if (v.p == nullptr) return false;
+        if (!needs_staging(v, along_row)) {
+          v.p += s * (along_row ? v.rs : v.vstride());
+          return false;
+        }
+        T* q = buffer + (used++) * static_cast<std::size_t>(B * D);
+        if (copy_in) copy_block(q, v, s, len, D, along_row);
+        v = {q, len, along_row ? D : 1, along_row ? D : 1, 1};
+        return true;
+      };
+      detail::for_each_type(typename Data::terminals{}, [&]<class X>() {
+        auto& in = part.inputs[index_of_v<X, typename Data::terminals>];
+        if constexpr (is_scalar_var_v<X> || is_row_var_v<X>) stage(in.real, is_row_var_v<X>, true);
+        if constexpr (is_label_var_v<X> || is_label_list_var_v<X>)
+          in.labels = static_cast<const char*>(in.labels) + s * in.label_stride * (in.labels64 ? 8 : 4);
+      });
+      std::array<bool, std::tuple_size_v<decltype(d.grads)>> staged_grad{};
+      for (std::size_t g = 0; g < part.grads.size(); ++g) staged_grad[g] = stage(part.grads[g], g >= n_scalar_grads, false);
+      const bool staged_losses = stage(part.losses, false, false);
+      part.n = len;
+      part.contiguous = true;
+      const executor block{part};
+      if constexpr (Plan::elementwise) block.run_elementwise(0, len, lanes_total);
+      else block.run_rows(0, len, total);
+      for (std::size_t g = 0; g < part.grads.size(); ++g)
+        if (staged_grad[g]) copy_block_back(d.grads[g], part.grads[g].p, s, len, D, g >= n_scalar_grads);
+      if (staged_losses) copy_block_back(d.losses, part.losses.p, s, len, 1, false);
+    }
+    return Plan::elementwise ? lanes_total.result() : total;
+  }
+
+  // Samples [s, s + len) of v into q: rows row-major (D per sample), or a vector.
+  template <class S>
+  static void copy_block(T* q, const view<S>& v, std::ptrdiff_t s, std::ptrdiff_t len, std::ptrdiff_t D, bool rows) {
+    if (!rows) {
+      for (std::ptrdiff_t k = 0; k < len; ++k) q[k] = v.p[(s + k) * v.vstride()];
+      return;
+    }
+    for (std::ptrdiff_t j = 0; j < D; ++j)  // along the columns: unit stride in a column-major matrix
+      for (std::ptrdiff_t r = 0; r < len; ++r) q[r * D + j] = v.p[(s + r) * v.rs + j * v.cs];
+  }
+  static void copy_block_back(const view<T>& v, const T* q, std::ptrdiff_t s, std::ptrdiff_t len, std::ptrdiff_t D,
+                              bool rows) {
+    if (!rows) {
+      for (std::ptrdiff_t k = 0; k < len; ++k) v.p[(s + k) * v.vstride()] = q[k];
+      return;
+    }
+    for (std::ptrdiff_t j = 0; j < D; ++j)
+      for (std::ptrdiff_t r = 0; r < len; ++r) v.p[(s + r) * v.rs + j * v.cs] = q[r * D + j];
+  }
+
+
+  void run_rows(std::ptrdiff_t b, std::ptrdiff_t e, double& total) const {
     for (std::ptrdiff_t i = b; i < e; ++i) {
       sample_frame f;
-      ctx c{d, &f, i, 1};
+      ctx c{d, &f, i};
       run_stages(f, c, std::make_integer_sequence<int, Plan::stages + 1>{});
       T loss = f.template get<typename Plan::loss>();
       total += static_cast<double>(loss);
       if (d.losses.p != nullptr) d.losses.p[i * d.losses.vstride()] = loss;
       store_scalar_grads(f, c, i);
-      if constexpr (Plan::row_grads::size > 0) {
-        if (d.contiguous) gradient_pass<true>(f, c);
-        else gradient_pass<false>(f, c);
-      }
+      if constexpr (Plan::row_grads::size > 0) gradient_pass(f, c);
     }
-    return total;
   }
 
   template <int... S>
@@ -708,18 +783,15 @@ struct executor {
   // list), each computing all of its reductions together.
   template <int S>
   void row_pass(sample_frame& f, const ctx& sc) const {
-    detail::for_each_type(typename Plan::template keys_at<S>{}, [&]<class Key>() {
-      if (d.contiguous) key_pass<S, Key, true>(f, sc);
-      else key_pass<S, Key, false>(f, sc);
-    });
+    detail::for_each_type(typename Plan::template keys_at<S>{}, [&]<class Key>() { key_pass<S, Key>(f, sc); });
   }
 
-  template <int S, class Key, bool Contiguous>
+  template <int S, class Key>
   void key_pass(sample_frame& f, const ctx& sc) const {
     using Rs = typename Plan::template pass_reductions<S, Key>;
     using Sched = typename Plan::template pass_schedule<S, Key>;
     using PV = loop_lanes_t<T, Key, Sched>;
-    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, plan::all_operands_t<Rs>>, PV, Contiguous, Key>;
+    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, plan::all_operands_t<Rs>>, PV, Key>;
     cur_t c(d, &f);
     c.start_rows(sc.i);
     auto accs = make_accumulators<PV>(Rs{});
@@ -741,17 +813,16 @@ struct executor {
   template <class L, class... R> static auto make_accumulators(tlist<R...>) { return std::tuple<accumulator<R, L>...>{}; }
 
   // One pass over the row writing every row gradient.
-  template <bool Contiguous>
   void gradient_pass(sample_frame& f, const ctx& sc) const {
     using Sched = typename Plan::grad_schedule;
     using RG = typename Plan::row_grads;
-    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, RG>, V, Contiguous, out_index>;
+    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, RG>, V, out_index>;
     cur_t c(d, &f);
     c.start_rows(sc.i);
-    std::array<std::pair<T*, std::ptrdiff_t>, RG::size> outs{};
+    std::array<T*, RG::size> outs{};
     for (std::size_t g = 0; g < RG::size; ++g) {
       const view<T>& o = d.grads[n_scalar_grads + g];
-      outs[g] = {o.p + sc.i * o.rs, o.cs};
+      outs[g] = o.p + sc.i * o.rs;
     }
     const V scale(d.scale);
     auto step = [&](std::ptrdiff_t pos, int n) XLOSS_LAMBDA_INLINE {
@@ -761,30 +832,28 @@ struct executor {
       compute_all<Sched, V>(ef, c);
       std::size_t g = 0;
       detail::for_each_type(RG{}, [&]<class G>() XLOSS_LAMBDA_INLINE {
-        const auto& o = outs[g++];
-        if constexpr (Contiguous) store_lane(o.first + pos, 1, scale * fetch<G, V>(ef, c), n);
-        else store_lane(o.first + pos * o.second, o.second, scale * fetch<G, V>(ef, c), n);
+        store_lane(outs[g++] + pos, scale * fetch<G, V>(ef, c), n);
       });
     };
     for_packs<W>(d.cols, step);
     std::size_t g = 0;
     detail::for_each_type(typename Plan::scatters{}, [&]<class Ss>() {
-      detail::for_each_type(Ss{}, [&]<class Sc>() { scatter_pass<Sc, Contiguous>(f, sc, outs[g]); });
+      detail::for_each_type(Ss{}, [&]<class Sc>() { scatter_pass<Sc>(f, sc, outs[g]); });
       ++g;
     });
   }
 
   // A scatter term Σ_k [I(k) = out]·h(k) of a row gradient (plan.hpp): one
   // loop over k adding h(k) at position I(k), after the gradient pass.
-  template <class Sc, bool Contiguous>
-  void scatter_pass(sample_frame& f, const ctx& sc, std::pair<T*, std::ptrdiff_t> out) const {
+  template <class Sc>
+  void scatter_pass(sample_frame& f, const ctx& sc, T* out) const {
     using Sched = typename Plan::template scatter_schedule<Sc>;
     using Roots = typename Plan::template scatter_roots<Sc>;
     using Pos = detail::nth_t<Roots, 0>;
     using H = detail::nth_t<Roots, 1>;
     using I = typename plan::reduction_index<Sc>::type;
     using PV = loop_lanes_t<T, I, Sched>;
-    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, Roots>, PV, Contiguous, I>;
+    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, Roots>, PV, I>;
     cur_t c(d, &f);
     c.start_rows(sc.i);
     const T scale = d.scale;
@@ -797,7 +866,7 @@ struct executor {
       for (int l = 0; l < c.n; ++l) {
         const T a = lane::lane_value(at, l);
         const auto p = static_cast<std::ptrdiff_t>(a);
-        if (a >= T(0) && p < d.cols) out.first[p * out.second] += scale * lane::lane_value(h, l);
+        if (a >= T(0) && p < d.cols) out[p] += scale * lane::lane_value(h, l);
       }
     });
   }
