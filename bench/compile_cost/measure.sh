@@ -12,7 +12,7 @@ cxx=${1:-g++}
 flags=(-std=c++20 -O2 -march=native -I"$root/include" -I"$root/dsl" -I/usr/include/eigen3 -c -o /dev/null)
 echo "| translation unit | seconds | peak MB |"
 echo "|---|---:|---:|"
-for tu in eigen_only include_only kernel_bce kernel_triplet kernel_nll; do
+for tu in eigen_only include_only kernel_bce kernel_triplet kernel_nll kernels_bce_triplet; do
   best_s=999 best_m=0
   for _ in 1 2 3; do
     out=$( { /usr/bin/time -f "%e %M" "$cxx" "${flags[@]}" "$here/$tu.cpp"; } 2>&1 | tail -1)

@@ -454,10 +454,15 @@ XLOSS_INLINE auto compute(F& f, const C& c) {
   }
 }
 
-// Computes the nodes of List (a sub-list of the frame's schedule) in order.
+// Computes the nodes of List (a sub-list of the frame's schedule) in order
+// (a fold rather than for_each_type: no lambda instantiated per node).
+template <class V, class... N, class F, class C>
+XLOSS_INLINE void compute_each(tlist<N...>, F& f, const C& c) {
+  ((f.template get<N>() = compute<N, V>(f, c)), ...);
+}
 template <class List, class V, class F, class C>
 XLOSS_INLINE void compute_all(F& f, const C& c) {
-  detail::for_each_type(List{}, [&]<class N>() XLOSS_LAMBDA_INLINE { f.template get<N>() = compute<N, V>(f, c); });
+  compute_each<V>(List{}, f, c);
 }
 
 // ------------------------------------------------------------ reductions
