@@ -636,9 +636,7 @@ struct executor {
   double run(std::ptrdiff_t b, std::ptrdiff_t e) const {
     if (!d.contiguous) return run_staged(b, e);
     if constexpr (Plan::elementwise) {
-      loss_sum total;
-      run_elementwise(b, e, total);
-      return total.result();
+      return run_elementwise(b, e, loss_sum{}).result();
     } else {
       double total = 0;
       run_rows(b, e, total);
@@ -646,7 +644,9 @@ struct executor {
     }
   }
 
-  void run_elementwise(std::ptrdiff_t b, std::ptrdiff_t e, loss_sum& total) const {
+  // Adds the losses of samples [b, e) to `total` (taken and returned by
+  // value: a reference kept the accumulator in memory, measured 5-10 % slower).
+  loss_sum run_elementwise(std::ptrdiff_t b, std::ptrdiff_t e, loss_sum total) const {
     using cur_t = cursor<Data, sample_frame, tlist<>, V>;
     cur_t c(d);
     c.start_samples();
@@ -671,6 +671,7 @@ struct executor {
     std::ptrdiff_t i = b;
     for (; i + W <= e; i += W) step.template operator()<true>(i, W);
     if (i < e) step.template operator()<false>(i, static_cast<int>(e - i));
+    return total;
   }
 
   // Where each per-sample gradient starts (unit stride).
@@ -736,7 +737,7 @@ struct executor {
       part.n = len;
       part.contiguous = true;
       const executor block{part};
-      if constexpr (Plan::elementwise) block.run_elementwise(0, len, lanes_total);
+      if constexpr (Plan::elementwise) lanes_total = block.run_elementwise(0, len, lanes_total);
       else block.run_rows(0, len, total);
       for (std::size_t g = 0; g < part.grads.size(); ++g)
         if (staged_grad[g]) copy_block_back(d.grads[g], part.grads[g].p, s, len, D, g >= n_scalar_grads);
