@@ -176,3 +176,18 @@ BOOST_AUTO_TEST_CASE(staged_strided_rows_give_the_same_bits) {
   check_staged_rows<double>(5, 4100, 1);   // one row per block
   check_staged_rows<float>(1, 1, 1);
 }
+
+// Rows of no columns in a strided layout (a column-major map over real
+// memory) have nothing to stage or read; strided per-sample values and
+// losses of a row plan are read and written in place.
+BOOST_AUTO_TEST_CASE(staged_rows_of_no_columns) {
+  const Eigen::Index n = 40;
+  std::vector<double> memory(8, 1.0);
+  Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>> A(memory.data(), n, 0, Eigen::OuterStride<>(n));
+  Eigen::Matrix<double, 2, Eigen::Dynamic> W = Eigen::Matrix<double, 2, Eigen::Dynamic>::Ones(2, n);
+  Eigen::Matrix<double, 2, Eigen::Dynamic> L = Eigen::Matrix<double, 2, Eigen::Dynamic>::Zero(2, n);
+  auto e = w * sum(a) + w;
+  evaluate(e, reduction::none, a = A, w = W.row(1), loss_out = L.row(0));
+  BOOST_TEST((L.row(0).array() == 1.0).all());
+  BOOST_TEST((L.row(1).array() == 0.0).all());
+}

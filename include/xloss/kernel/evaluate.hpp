@@ -93,7 +93,6 @@ inline double pairwise_sum(const double* p, std::ptrdiff_t n) {
   return pairwise_sum(p, h) + pairwise_sum(p + h, n - h);
 }
 
-
 // Everything about one evaluation that does not depend on the engine: the
 // plan's types, the data views, the shape checks.
 

@@ -698,14 +698,15 @@ struct executor {
 
   double run_staged(std::ptrdiff_t b, std::ptrdiff_t e) const {
     static_assert(!Plan::elementwise || 256 % W == 0);
-    const std::ptrdiff_t D = Plan::elementwise ? 1 : std::max<std::ptrdiff_t>(d.cols, 1);
-    const std::ptrdiff_t B = Plan::elementwise ? 256 : std::clamp<std::ptrdiff_t>(4096 / D, 1, 16);
+    const std::ptrdiff_t D = Plan::elementwise ? 1 : d.cols;  // elements per sample of a staged array
+    const std::ptrdiff_t B = Plan::elementwise ? 256 : std::clamp<std::ptrdiff_t>(4096 / std::max<std::ptrdiff_t>(D, 1), 1, 16);
+    const auto per_array = static_cast<std::size_t>(B * std::max<std::ptrdiff_t>(D, 1));  // elements of one buffer
     std::size_t arrays = needs_staging(d.losses, false);
     detail::for_each_type(typename Data::terminals{}, [&]<class X>() {
       if constexpr (is_scalar_var_v<X> || is_row_var_v<X>) arrays += needs_staging(d.template in<X>().real, is_row_var_v<X>);
     });
     for (std::size_t g = 0; g < d.grads.size(); ++g) arrays += needs_staging(d.grads[g], g >= n_scalar_grads);
-    T* buffer = staging_buffer<T>(arrays * static_cast<std::size_t>(B * D));
+    T* buffer = staging_buffer<T>(arrays * per_array);
     loss_sum lanes_total;
     double total = 0;
     for (std::ptrdiff_t s = b; s < e; s += B) {
@@ -720,7 +721,7 @@ struct executor {
           v.p += s * (along_row ? v.rs : v.vstride());
           return false;
         }
-        T* q = buffer + (used++) * static_cast<std::size_t>(B * D);
+        T* q = buffer + (used++) * per_array;
         if (copy_in) copy_block(q, v, s, len, D, along_row);
         v = {q, len, along_row ? D : 1, along_row ? D : 1, 1};
         return true;
