@@ -819,8 +819,12 @@ struct executor {
   }
   template <class L, class... R> static auto make_accumulators(tlist<R...>) { return std::tuple<accumulator<R, L>...>{}; }
 
-  // One pass over the row writing every row gradient.
-  void gradient_pass(sample_frame& f, const ctx& sc) const {
+  // One pass over the row writing every row gradient. Inlined into the
+  // per-sample loop: as a call it cost a vzeroupper, a stack frame and the
+  // re-broadcast of its per-sample values per sample, and GCC vectorised the
+  // per-sample scalars around the call badly (triplet float 10⁶ fused /
+  // hand-written 1.25 -> 1.0, cosine 2.4 -> 2.0; idle machine, interleaved).
+  XLOSS_INLINE void gradient_pass(sample_frame& f, const ctx& sc) const {
     using Sched = typename Plan::grad_schedule;
     using RG = typename Plan::row_grads;
     using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, RG>, V, out_index>;
