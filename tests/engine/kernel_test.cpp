@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(staged_strided_samples_give_the_same_bits) {
     BOOST_TEST(got == want, "n = " << n);
     BOOST_TEST((Eigen::VectorXf(Gs).array() == G1.array()).all(), "n = " << n);
     BOOST_TEST((GY2.array() == GY1.array()).all(), "n = " << n);
-    for (int k = 0; k < n; ++k) BOOST_TEST((gs[3 * k] == 0 && gs[3 * k + 1] == 0));
+    for (int at = 0; at < n; ++at) BOOST_TEST((gs[3 * at] == 0 && gs[3 * at + 1] == 0));
 
     Eigen::Matrix<float, 2, Eigen::Dynamic> Lt(2, n);  // a row of a column-major 2 x n: stride 2
     Lt.setZero();

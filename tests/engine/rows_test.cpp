@@ -163,10 +163,10 @@ void check_staged_rows(Eigen::Index n, Eigen::Index d, int threads_used) {
   BOOST_TEST((GWrows.row(1).array() == 0).all());
   BOOST_TEST((Vec(L2).array() == L1.array()).all());
   // Nothing outside the strided outputs was written.
-  for (Eigen::Index k = 0; k < 2 * n * d; k += 2) BOOST_TEST(gb_storage[static_cast<std::size_t>(k + 1)] == T(0));
-  for (Eigen::Index k = 0; k < n; ++k) {
-    BOOST_TEST(loss_storage[static_cast<std::size_t>(3 * k)] == T(0));
-    BOOST_TEST(loss_storage[static_cast<std::size_t>(3 * k + 2)] == T(0));
+  for (Eigen::Index at = 0; at < 2 * n * d; at += 2) BOOST_TEST(gb_storage[static_cast<std::size_t>(at + 1)] == T(0));
+  for (Eigen::Index at = 0; at < n; ++at) {
+    BOOST_TEST(loss_storage[static_cast<std::size_t>(3 * at)] == T(0));
+    BOOST_TEST(loss_storage[static_cast<std::size_t>(3 * at + 2)] == T(0));
   }
 }
 
