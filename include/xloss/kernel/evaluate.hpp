@@ -201,28 +201,8 @@ struct prepared {
     (take_output(b), ...);
     if (r == reduction::none && data.losses.p == nullptr && data.n > 0)
       fail({"reduction::none writes the per-sample losses: bind loss_out = <vector>"});
-    data.contiguous = unit_strides();
     if (r == reduction::mean) total_divisor = static_cast<double>(data.n);
     data.scale = total_divisor != 1 && total_divisor != 0 ? static_cast<T>(1 / total_divisor) : T(1);
-  }
-
-  // Do the arrays the loops run along have unit stride: the per-sample
-  // values for elementwise plans, the rows for row plans (which read their
-  // per-sample values one at a time)? Otherwise the kernel stages them.
-  bool unit_strides() const {
-    constexpr bool elementwise = plan_t::elementwise;
-    bool unit = true;
-    auto along = [&](const auto& v, bool row) { unit = unit && (v.p == nullptr || (row ? v.cs : v.vstride()) == 1 || v.size() <= 1); };
-    detail::for_each_type(terms{}, [&]<class Var>() {
-      if constexpr (is_row_var_v<Var> || (elementwise && is_scalar_var_v<Var>))
-        along(data.inputs[index_of_v<Var, terms>].real, is_row_var_v<Var>);
-    });
-    if constexpr (elementwise) {
-      for (std::size_t g = 0; g < scalar_vars::size; ++g) along(data.grads[g], false);
-      along(data.losses, false);
-    }
-    for (std::size_t g = scalar_vars::size; g < data.grads.size(); ++g) along(data.grads[g], true);
-    return unit;
   }
 
   // Every label must be a position of the rows it indexes.
@@ -284,8 +264,9 @@ auto evaluate(Loss, reduction r, B&&... bindings) {
   using P = detail::prepared<Loss, std::remove_cvref_t<B>...>;
   using T = typename P::T;
   P prep(r, bindings...);
-  const auto& data = prep.data;
   using exec_t = kernel::executor<typename P::plan_t, typename P::data_t>;
+  prep.data.contiguous = !exec_t::needs_staging(prep.data);
+  const auto& data = prep.data;
   exec_t exec{data};
 
   constexpr std::ptrdiff_t W = exec_t::W;

@@ -155,7 +155,7 @@ struct data {
   T scale = T(1);         // the reduction's weight per sample: 1 or 1/N
   std::ptrdiff_t n = 0;   // samples
   std::ptrdiff_t cols = 0;  // the row length (axis j)
-  bool contiguous = false;  // every real input and output has unit stride along its loop
+  bool contiguous = false;  // no array the loops run along needs staging (executor::needs_staging)
 
   template <class Var> const input_view<T>& in() const { return inputs[index_of_v<Var, Terminals>]; }
 
@@ -692,79 +692,87 @@ struct executor {
   // bits agree), of up to 16 samples for row plans (a row array is copied
   // row-major, reading down the columns; at most 4096 elements per array
   // unless one row is longer). The buffers are per thread (staging_buffer).
-  static bool needs_staging(const auto& v, bool along_row) {
-    return v.p != nullptr && (along_row ? v.cs : v.vstride()) != 1;
+  // f(view, along_row) for every real array of an evaluation: the inputs,
+  // the gradients, the per-sample losses.
+  template <class DataRef, class F>
+  static void for_each_array(DataRef& data, F&& f) {
+    detail::for_each_type(typename Data::terminals{}, [&]<class X>() {
+      if constexpr (is_scalar_var_v<X> || is_row_var_v<X>)
+        f(data.inputs[index_of_v<X, typename Data::terminals>].real, is_row_var_v<X>);
+    });
+    for (std::size_t g = 0; g < data.grads.size(); ++g) f(data.grads[g], g >= n_scalar_grads);
+    f(data.losses, false);
+  }
+  // Does a loop run along v (every array of an elementwise plan, the rows of
+  // a row plan, whose per-sample values are read one at a time) at a stride
+  // other than 1?
+  static bool strided(const auto& v, bool along_row) {
+    return (Plan::elementwise || along_row) && v.p != nullptr && v.size() > 1 && (along_row ? v.cs : v.vstride()) != 1;
+  }
+  // Set once per evaluation, as data.contiguous (evaluate.hpp).
+  static bool needs_staging(const Data& data) {
+    bool any = false;
+    for_each_array(data, [&](const auto& v, bool along_row) { any = any || strided(v, along_row); });
+    return any;
   }
 
   double run_staged(std::ptrdiff_t b, std::ptrdiff_t e) const {
     static_assert(!Plan::elementwise || 256 % W == 0);
-    const std::ptrdiff_t D = Plan::elementwise ? 1 : d.cols;  // elements per sample of a staged array
+    const std::ptrdiff_t D = Plan::elementwise ? 1 : d.cols;  // elements per sample of a staged row
     const std::ptrdiff_t B = Plan::elementwise ? 256 : std::clamp<std::ptrdiff_t>(4096 / std::max<std::ptrdiff_t>(D, 1), 1, 16);
     const auto per_array = static_cast<std::size_t>(B * std::max<std::ptrdiff_t>(D, 1));  // elements of one buffer
-    std::size_t arrays = needs_staging(d.losses, false);
-    detail::for_each_type(typename Data::terminals{}, [&]<class X>() {
-      if constexpr (is_scalar_var_v<X> || is_row_var_v<X>) arrays += needs_staging(d.template in<X>().real, is_row_var_v<X>);
-    });
-    for (std::size_t g = 0; g < d.grads.size(); ++g) arrays += needs_staging(d.grads[g], g >= n_scalar_grads);
+    std::size_t arrays = 0;
+    for_each_array(d, [&](const auto& v, bool along_row) { arrays += strided(v, along_row); });
     T* buffer = staging_buffer<T>(arrays * per_array);
+    struct copy_back { view<T> to; T* from; bool along_row; };
+    std::array<copy_back, std::tuple_size_v<decltype(d.grads)> + 1> outputs{};
     loss_sum lanes_total;
     double total = 0;
     for (std::ptrdiff_t s = b; s < e; s += B) {
       const std::ptrdiff_t len = std::min(B, e - s);
       Data part = d;
-      std::size_t used = 0;
-      // One array's samples [s, s + len): advanced if its stride along the
-      // loop is 1 (false), else copied (inputs) or given a buffer (true).
-      auto stage = [&]<class S>(view<S>& v, bool along_row, bool copy_in) {
-        if (v.p == nullptr) return false;
-        if (!needs_staging(v, along_row)) {
-          v.p += s * (along_row ? v.rs : v.vstride());
-          return false;
+      std::size_t used = 0, staged_outputs = 0;
+      // Each array's samples [s, s + len): advanced in place, or (strided) a
+      // buffer, filled from an input or copied back to an output afterwards.
+      for_each_array(part, [&]<class S>(view<S>& v, bool along_row) {
+        if (!strided(v, along_row)) {
+          if (v.p != nullptr) v.p += s * (along_row ? v.rs : v.vstride());
+          return;
         }
         T* q = buffer + (used++) * per_array;
-        if (copy_in) copy_block(q, v, s, len, D, along_row);
+        if constexpr (std::is_const_v<S>) transfer<false>(v, q, s, len, along_row ? D : 1, along_row);
+        else outputs[staged_outputs++] = {v, q, along_row};
         v = {q, len, along_row ? D : 1, along_row ? D : 1, 1};
-        return true;
-      };
+      });
       detail::for_each_type(typename Data::terminals{}, [&]<class X>() {
         auto& in = part.inputs[index_of_v<X, typename Data::terminals>];
-        if constexpr (is_scalar_var_v<X> || is_row_var_v<X>) stage(in.real, is_row_var_v<X>, true);
         if constexpr (is_label_var_v<X> || is_label_list_var_v<X>)
           in.labels = static_cast<const char*>(in.labels) + s * in.label_stride * (in.labels64 ? 8 : 4);
       });
-      std::array<bool, std::tuple_size_v<decltype(d.grads)>> staged_grad{};
-      for (std::size_t g = 0; g < part.grads.size(); ++g) staged_grad[g] = stage(part.grads[g], g >= n_scalar_grads, false);
-      const bool staged_losses = stage(part.losses, false, false);
       part.n = len;
       part.contiguous = true;
       const executor block{part};
       if constexpr (Plan::elementwise) lanes_total = block.run_elementwise(0, len, lanes_total);
       else block.run_rows(0, len, total);
-      for (std::size_t g = 0; g < part.grads.size(); ++g)
-        if (staged_grad[g]) copy_block_back(d.grads[g], part.grads[g].p, s, len, D, g >= n_scalar_grads);
-      if (staged_losses) copy_block_back(d.losses, part.losses.p, s, len, 1, false);
+      for (std::size_t o = 0; o < staged_outputs; ++o) {
+        const copy_back& c = outputs[o];
+        transfer<true>(c.to, c.from, s, len, c.along_row ? D : 1, c.along_row);
+      }
     }
     return Plan::elementwise ? lanes_total.result() : total;
   }
 
-  // Samples [s, s + len) of v into q: rows row-major (D per sample), or a vector.
-  template <class S>
-  static void copy_block(T* q, const view<S>& v, std::ptrdiff_t s, std::ptrdiff_t len, std::ptrdiff_t D, bool rows) {
-    if (!rows) {
-      for (std::ptrdiff_t k = 0; k < len; ++k) q[k] = v.p[(s + k) * v.vstride()];
-      return;
-    }
-    for (std::ptrdiff_t j = 0; j < D; ++j)  // along the columns: unit stride in a column-major matrix
-      for (std::ptrdiff_t r = 0; r < len; ++r) q[r * D + j] = v.p[(s + r) * v.rs + j * v.cs];
-  }
-  static void copy_block_back(const view<T>& v, const T* q, std::ptrdiff_t s, std::ptrdiff_t len, std::ptrdiff_t D,
-                              bool rows) {
-    if (!rows) {
-      for (std::ptrdiff_t k = 0; k < len; ++k) v.p[(s + k) * v.vstride()] = q[k];
-      return;
-    }
+  // Samples [s, s + len) of v and the block q (row-major, D per sample):
+  // copied in (v -> q) or, Back, out (q -> v). Down the columns: unit stride
+  // in a column-major matrix.
+  template <bool Back, class S>
+  static void transfer(const view<S>& v, T* q, std::ptrdiff_t s, std::ptrdiff_t len, std::ptrdiff_t D, bool along_row) {
     for (std::ptrdiff_t j = 0; j < D; ++j)
-      for (std::ptrdiff_t r = 0; r < len; ++r) v.p[(s + r) * v.rs + j * v.cs] = q[r * D + j];
+      for (std::ptrdiff_t r = 0; r < len; ++r) {
+        S* x = v.p + (along_row ? (s + r) * v.rs + j * v.cs : (s + r) * v.vstride());
+        if constexpr (Back) *x = q[r * D + j];
+        else q[r * D + j] = *x;
+      }
   }
 
 
