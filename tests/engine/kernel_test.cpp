@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <new>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include <xloss/kernel/reference.hpp>
@@ -151,6 +152,40 @@ BOOST_AUTO_TEST_CASE(thread_count_does_not_change_bits) {
   BOOST_TEST(l1 == l3);
   BOOST_TEST((G1.array() == G2.array()).all());
   BOOST_TEST((G1.array() == G3.array()).all());
+}
+
+// The pool itself: every chunk runs once per run, on a thread numbered below
+// the run's thread count, for any sequence of thread counts (workers are
+// created as more are asked for, and runs that want fewer leave some idle)
+// and with two callers submitting at once.
+BOOST_AUTO_TEST_CASE(thread_pool_runs_every_chunk_once) {
+  struct job {
+    std::vector<std::atomic<int>> runs = std::vector<std::atomic<int>>(997);
+    std::atomic<int> highest_thread{0};
+  };
+  auto task = [](void* p, std::ptrdiff_t c, int thread) {
+    auto& jb = *static_cast<job*>(p);
+    jb.runs[static_cast<std::size_t>(c)].fetch_add(1);
+    for (int seen = jb.highest_thread.load(); thread > seen && !jb.highest_thread.compare_exchange_weak(seen, thread);) {
+    }
+  };
+  auto run = [&](int threads_used) {
+    job jb;
+    detail::thread_pool::instance().run(threads_used, 997, task, &jb);
+    int wrong = 0;
+    for (auto& r : jb.runs) wrong += r.load() != 1;
+    return wrong == 0 && jb.highest_thread.load() < threads_used;
+  };
+  for (int threads_used : {2, 5, 1, 3, 64, 2, 8, 1000})
+    BOOST_TEST(run(threads_used), "threads " << threads_used);
+  std::atomic<int> failures{0};
+  auto submit = [&] {
+    for (int i = 0; i < 200; ++i) failures += !run(2 + i % 4);
+  };
+  std::thread other(submit);
+  submit();
+  other.join();
+  BOOST_TEST(failures.load() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(no_heap_allocation_per_call) {

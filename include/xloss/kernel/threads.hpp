@@ -4,16 +4,24 @@
 // threads, and each chunk writes its own partial result; which thread runs a
 // chunk therefore never changes the answer. Dispatching a job allocates
 // nothing: the job is a function pointer, a context pointer and a count. The
-// workers are created once, on first use of more than one thread.
+// workers are created once, on first use of more than one thread; if the
+// system refuses a thread, the pool runs with the workers it has (the answer
+// does not depend on how many there are).
+//
+// Written on POSIX threads rather than <thread>, <mutex> and
+// <condition_variable>: every translation unit that evaluates a loss
+// instantiates the pool, and the standard library's templates (std::thread's
+// callable wrapper, vector<thread>, predicate waits) cost that unit ≈ 0.4·10⁹
+// compiler instructions (≈ 0.1 s), this version a small fraction of it
+// (docs/benchmarks.md, "Compile cost").
 #pragma once
+
+#include <pthread.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
-#include <thread>
-#include <vector>
 
 namespace xloss {
 namespace detail {
@@ -22,7 +30,7 @@ class thread_pool {
  public:
   // task(context, chunk, thread): thread is in [0, threads), unique among
   // the threads of one run (0 is the caller), so tasks can keep per-thread
-  // scratch space.
+  // scratch space. Tasks must not throw.
   using task = void (*)(void* context, std::ptrdiff_t chunk, int thread);
 
   static thread_pool& instance() {
@@ -37,64 +45,74 @@ class thread_pool {
       for (std::ptrdiff_t c = 0; c < chunks; ++c) f(context, c, 0);
       return;
     }
-    std::lock_guard<std::mutex> one_job_at_a_time(submit_);
+    pthread_mutex_lock(&submit_);  // one job at a time
+    pthread_mutex_lock(&mutex_);
     start_workers(threads - 1);
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      task_ = f;
-      context_ = context;
-      chunks_ = chunks;
-      next_.store(0);
-      helpers_wanted_ = std::min<int>(threads - 1, static_cast<int>(workers_.size()));
-      helpers_busy_ = helpers_wanted_;
-      ++generation_;
-    }
-    wake_.notify_all();
+    task_ = f;
+    context_ = context;
+    chunks_ = chunks;
+    next_.store(0);
+    helpers_wanted_ = std::min(threads - 1, workers_);
+    helpers_busy_ = helpers_wanted_;
+    ++generation_;
+    pthread_cond_broadcast(&wake_);
+    pthread_mutex_unlock(&mutex_);
     work(0);
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return helpers_busy_ == 0; });
+    pthread_mutex_lock(&mutex_);
+    while (helpers_busy_ != 0) pthread_cond_wait(&done_, &mutex_);
+    pthread_mutex_unlock(&mutex_);
+    pthread_mutex_unlock(&submit_);
   }
 
   ~thread_pool() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    for (auto& t : workers_) t.join();
+    pthread_mutex_lock(&mutex_);
+    stop_ = true;
+    pthread_cond_broadcast(&wake_);
+    pthread_mutex_unlock(&mutex_);
+    for (int i = 0; i < workers_; ++i) pthread_join(threads_[i], nullptr);
   }
 
  private:
+  thread_pool() = default;
+
   void work(int thread) {
     for (std::ptrdiff_t c = next_.fetch_add(1); c < chunks_; c = next_.fetch_add(1)) task_(context_, c, thread);
   }
 
+  // Called with mutex_ held, before the run's generation is published.
   void start_workers(int n) {
-    while (static_cast<int>(workers_.size()) < std::min(n, max_workers())) {
-      workers_.emplace_back([this, seen = generation_]() mutable {
-        for (;;) {
-          std::unique_lock<std::mutex> lock(mutex_);
-          wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-          if (stop_) return;
-          seen = generation_;
-          if (helpers_wanted_ == 0) continue;
-          int thread = helpers_wanted_--;
-          lock.unlock();
-          work(thread);
-          lock.lock();
-          if (--helpers_busy_ == 0) done_.notify_one();
-        }
-      });
+    long cpus = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
+    n = static_cast<int>(std::min<long>({n, max_workers, 2 * cpus}));
+    for (; workers_ < n; ++workers_)
+      if (pthread_create(&threads_[workers_], nullptr, &thread_pool::serve, this) != 0) return;
+  }
+
+  // A worker takes part in every run at most once (one ticket of
+  // helpers_wanted_ per generation). It starts during the run that created
+  // it, which cannot finish without it, so it has not seen that generation.
+  static void* serve(void* self) {
+    auto& pool = *static_cast<thread_pool*>(self);
+    pthread_mutex_lock(&pool.mutex_);
+    for (unsigned long seen = pool.generation_ - 1;; seen = pool.generation_) {
+      while (!pool.stop_ && pool.generation_ == seen) pthread_cond_wait(&pool.wake_, &pool.mutex_);
+      if (pool.stop_) break;
+      if (pool.helpers_wanted_ == 0) continue;
+      int thread = pool.helpers_wanted_--;
+      pthread_mutex_unlock(&pool.mutex_);
+      pool.work(thread);
+      pthread_mutex_lock(&pool.mutex_);
+      if (--pool.helpers_busy_ == 0) pthread_cond_signal(&pool.done_);
     }
+    pthread_mutex_unlock(&pool.mutex_);
+    return nullptr;
   }
 
-  static int max_workers() {
-    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) * 2;
-  }
+  static constexpr int max_workers = 256;
 
-  std::mutex submit_, mutex_;
-  std::condition_variable wake_, done_;
-  std::vector<std::thread> workers_;
+  pthread_mutex_t submit_ = PTHREAD_MUTEX_INITIALIZER, mutex_ = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t wake_ = PTHREAD_COND_INITIALIZER, done_ = PTHREAD_COND_INITIALIZER;
+  pthread_t threads_[max_workers] = {};
+  int workers_ = 0;
   task task_ = nullptr;
   void* context_ = nullptr;
   std::ptrdiff_t chunks_ = 0;
