@@ -73,3 +73,18 @@ BOOST_AUTO_TEST_CASE(plain_objects_are_resized) {
   BOOST_TEST(G.size() == 5);
   BOOST_TEST((G.array() == 1).all());
 }
+
+// Messages are assembled in a fixed buffer: numbers of every size come out
+// whole, and a message longer than the buffer ends cut short, never overruns.
+BOOST_AUTO_TEST_CASE(messages_are_assembled_whole_or_cut_short) {
+  expect_error([] { detail::fail({"n = ", -9223372036854775807LL - 1, ", m = ", 0, ", k = ", 18}); },
+               {"xloss: n = -9223372036854775808, m = 0, k = 18"});
+  const std::string long_name(3000, 'v');
+  try {
+    detail::fail({"'", std::string_view(long_name), "' is wrong"});
+  } catch (const std::invalid_argument& e) {
+    std::string msg = e.what();
+    BOOST_TEST(msg.size() == 1023u);
+    BOOST_TEST(msg == "xloss: '" + long_name.substr(0, 1023 - 8));
+  }
+}

@@ -3,19 +3,20 @@
 // loop tail) and strided. Partial forms touch only elements [0, n): they are
 // what lets a kernel process a tail without reading past the user's array.
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
-#include <string>
 
 #include "xloss/simd/pack_core.hpp"
 
 namespace xloss::simd {
 
 namespace detail {
-[[noreturn]] inline void throw_bad_lane_count(const char* function, int n, int width) {
-  throw std::invalid_argument(std::string("xloss::simd::") + function + ": n = " +
-                              std::to_string(n) + " is outside [0, " + std::to_string(width) +
-                              "] (the pack width)");
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_bad_lane_count(const char* function, int n, int width) {
+  char message[256];  // not a std::string: no string templates in every unit that loads a pack
+  std::snprintf(message, sizeof message, "xloss::simd::%s: n = %d is outside [0, %d] (the pack width)", function, n,
+                width);
+  throw std::invalid_argument(message);
 }
 // A vector of T aligned only as T. Loads and stores through it are typed
 // accesses: GCC lets a vector type alias its element type and nothing else,
