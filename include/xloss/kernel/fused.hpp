@@ -15,8 +15,9 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <new>
 #include <tuple>
-#include <vector>
 
 #include <xloss/kernel/bind.hpp>
 #include <xloss/kernel/lanes.hpp>
@@ -241,12 +242,24 @@ XLOSS_INLINE V gather_lanes(const C& c, const V& at) {
   }
 }
 
-// A per-thread buffer of at least n elements, allocated by the thread's first
-// call that needs that many and then reused: warm calls allocate nothing.
+// A per-thread buffer of at least n elements, allocated (zeroed) by the
+// thread's first call that needs that many and then reused: warm calls
+// allocate nothing. Not a std::vector, whose templates would be compiled
+// again in every unit that evaluates a loss.
 template <class T> T* staging_buffer(std::size_t n) {
-  thread_local std::vector<T> buffer;
-  if (buffer.size() < n) buffer.resize(n);
-  return buffer.data();
+  thread_local struct buffer {
+    void* data = nullptr;
+    std::size_t size = 0;
+    ~buffer() { ::operator delete(data); }
+  } b;
+  if (b.size < n) {
+    void* grown = ::operator new(n * sizeof(T));
+    std::memset(grown, 0, n * sizeof(T));
+    ::operator delete(b.data);
+    b.data = grown;
+    b.size = n;
+  }
+  return static_cast<T*>(b.data);
 }
 
 // Runs step(position, lanes) over [0, end): full packs of W, then one partial.
