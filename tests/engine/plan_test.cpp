@@ -43,6 +43,15 @@ using nll_plan = plan_for<decltype(nll), decltype(E)>;
 static_assert(nll_plan::stages == 2);
 static_assert(plan::count_v<nll_plan::pass_schedule<2, plan::row_loop<>>, op::exp> == 1);
 static_assert(plan::count_v<nll_plan::grad_schedule, op::exp> == 1);
+// The gather's adjoint [lab = out]·1 is a point scatter: added at lab after
+// the gradient pass, not compared with every position in it.
+static_assert(plan::count_v<nll_plan::grad_schedule, op::kron> == 0);
+static_assert(detail::nth_t<nll_plan::scatters, 0>::size == 1);
+static_assert(plan::is_point_scatter_v<detail::nth_t<detail::nth_t<nll_plan::scatters, 0>, 0>>);
+// A gather alone: the dense part of its gradient is 0, the pass writes zeros.
+using gather_plan = plan_for<decltype(-E[lab]), decltype(E)>;
+static_assert(std::is_same_v<gather_plan::row_grads, detail::tlist<zero>>);
+static_assert(plan::count_v<gather_plan::grad_schedule, op::kron> == 0);
 
 }  // namespace
 

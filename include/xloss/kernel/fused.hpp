@@ -869,20 +869,32 @@ struct executor {
     };
     for_packs<W>(d.cols, step);
     std::size_t g = 0;
-    detail::for_each_type(typename Plan::scatters{}, [&]<class Ss>() {
-      detail::for_each_type(Ss{}, [&]<class Sc>() { scatter_pass<Sc>(f, sc, outs[g]); });
+    detail::for_each_type(typename Plan::scatters{}, [&]<class Ss>() XLOSS_LAMBDA_INLINE {
+      detail::for_each_type(Ss{}, [&]<class Sc>() XLOSS_LAMBDA_INLINE { scatter_pass<Sc>(f, sc, outs[g]); });
       ++g;
     });
   }
 
   // A scatter term Σ_k [I(k) = out]·h(k) of a row gradient (plan.hpp): one
-  // loop over k adding h(k) at position I(k), after the gradient pass.
+  // loop over k adding h(k) at position I(k), after the gradient pass; a
+  // point scatter [I = out]·h: h added at I.
   template <class Sc>
-  void scatter_pass(sample_frame& f, const ctx& sc, T* out) const {
-    using Sched = typename Plan::template scatter_schedule<Sc>;
+  XLOSS_INLINE void scatter_pass(sample_frame& f, const ctx& sc, T* out) const {
     using Roots = typename Plan::template scatter_roots<Sc>;
     using Pos = detail::nth_t<Roots, 0>;
     using H = detail::nth_t<Roots, 1>;
+    if constexpr (plan::is_point_scatter_v<Sc>) {
+      const T a = fetch<Pos, T>(f, sc);
+      const auto p = static_cast<std::ptrdiff_t>(a);
+      if (a >= T(0) && p < d.cols) out[p] += d.scale * fetch<H, T>(f, sc);
+    } else {
+      loop_scatter_pass<Sc, Pos, H>(f, sc, out);
+    }
+  }
+  template <class Sc, class Pos, class H>
+  void loop_scatter_pass(sample_frame& f, const ctx& sc, T* out) const {
+    using Sched = typename Plan::template scatter_schedule<Sc>;
+    using Roots = typename Plan::template scatter_roots<Sc>;
     using I = typename plan::reduction_index<Sc>::type;
     using PV = loop_lanes_t<T, I, Sched>;
     using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, Roots>, PV, I>;

@@ -217,10 +217,32 @@ template <int K, class I, class H>
 inline constexpr bool is_scatter_v<expr<op::sum<K>, expr<op::kron, I, out_index, H>>> =
     detail::depends_on_v<I, index_var<K>> && !detail::depends_on_v<H, out_index>;
 
+// A *point scatter* [I = out]·h with I and h one value per sample — the
+// adjoint of a gather X[y] at a label, or at an argmin — is split off the
+// same way: h is added at position I after the dense part is written,
+// instead of every position being compared with I (the gradient row of NLL
+// becomes a row of zeros and one addition).
+template <class E> inline constexpr bool is_point_scatter_v = false;
+template <class I, class H>
+inline constexpr bool is_point_scatter_v<expr<op::kron, I, out_index, H>> = !varies_along_row_v<I> &&
+                                                                            !varies_along_row_v<H>;
+
+// A scatter term's kron, and the index of its loop (out_index: no loop).
+template <class S> struct scatter_kron { using type = detail::arg_t<S, 0>; };
+template <class I, class H> struct scatter_kron<expr<op::kron, I, out_index, H>> {
+  using type = expr<op::kron, I, out_index, H>;
+};
+template <class S> struct scatter_index : reduction_index<S> {};
+template <class I, class H> struct scatter_index<expr<op::kron, I, out_index, H>> { using type = out_index; };
+
 template <class S, class C> struct scale_scatter;
 template <int K, class I, class H, class C>
 struct scale_scatter<expr<op::sum<K>, expr<op::kron, I, out_index, H>>, C> {
   using type = expr<op::sum<K>, expr<op::kron, I, out_index, decltype(C{} * H{})>>;
+};
+template <class I, class H, class C>
+struct scale_scatter<expr<op::kron, I, out_index, H>, C> {
+  using type = expr<op::kron, I, out_index, decltype(C{} * H{})>;
 };
 template <class L, class C> struct scale_all;
 template <class... S, class C> struct scale_all<tlist<S...>, C> {
@@ -234,7 +256,7 @@ template <class G> struct split_grad {
   using scatters = tlist<>;
 };
 template <class G>
-  requires is_scatter_v<G>
+  requires(is_scatter_v<G> || is_point_scatter_v<G>)
 struct split_grad<G> {
   using dense = zero;
   using scatters = tlist<G>;
@@ -283,10 +305,11 @@ struct plan<Loss, tlist<SG...>, tlist<RG...>> {
                                         sizeof...(RG) > 0);
 
   // The nodes a scatter term's loop reads (position and value).
-  template <class S> using scatter_roots = tlist<detail::arg_t<detail::arg_t<S, 0>, 0>, detail::arg_t<detail::arg_t<S, 0>, 2>>;
+  template <class S>
+  using scatter_roots = tlist<detail::arg_t<typename scatter_kron<S>::type, 0>, detail::arg_t<typename scatter_kron<S>::type, 2>>;
   template <class L> struct scatter_outer;
   template <class... S> struct scatter_outer<tlist<S...>> {
-    using type = typename fold<tlist<>, tlist<outer_schedule_t<scatter_roots<S>, typename reduction_index<S>::type>...>,
+    using type = typename fold<tlist<>, tlist<outer_schedule_t<scatter_roots<S>, typename scatter_index<S>::type>...>,
                                detail::union_>::type;
   };
 
