@@ -53,6 +53,23 @@ using gather_plan = plan_for<decltype(-E[lab]), decltype(E)>;
 static_assert(std::is_same_v<gather_plan::row_grads, detail::tlist<zero>>);
 static_assert(plan::count_v<gather_plan::grad_schedule, op::kron> == 0);
 
+// A row gradient that needs nothing from the last row pass is written during
+// it (one sweep over the row for value and gradient): a weighted sum, a
+// MultiMargin-like hinge; not when it needs the pass's result (logsumexp's
+// softmax, triplet's norms).
+constexpr auto hinge_sum = sum(select(j != lab, relu(1_c - E[lab] + E), 0_c));
+static_assert(plan_for<decltype(hinge_sum), decltype(E)>::grads_in_last_pass);
+static_assert(plan_for<decltype(x * sum(E * E)), decltype(E)>::grads_in_last_pass);
+// MultiLabelSoftMargin: its value and gradient share exp(−|x|) (log-sigmoid
+// and its derivative), computed once per element in the one sweep.
+constexpr auto soft_margin_row = sum(-(x * log_sigmoid(E) + (1_c - x) * log_sigmoid(-E)));
+using soft_margin_plan = plan_for<decltype(soft_margin_row), decltype(E)>;
+static_assert(soft_margin_plan::grads_in_last_pass);
+static_assert(plan::count_v<soft_margin_plan::last_pass_schedule<>, op::exp> == 1);
+static_assert(plan::count_v<soft_margin_plan::last_pass_schedule<>, op::log1p> == 1);
+static_assert(!nll_plan::grads_in_last_pass);
+static_assert(!triplet_plan::grads_in_last_pass);
+
 }  // namespace
 
 // An operation-counting scalar: the fused kernel run on it (one lane) must

@@ -814,15 +814,27 @@ struct executor {
     detail::for_each_type(typename Plan::template keys_at<S>{}, [&]<class Key>() { key_pass<S, Key>(f, sc); });
   }
 
+  // One sweep along the row computing the reductions of index Key at stage S
+  // — and, in the last pass of a plan whose row gradients need nothing from
+  // it (plan::grads_in_last_pass), writing the dense row gradients too, from
+  // one element schedule shared with the reductions.
   template <int S, class Key>
   void key_pass(sample_frame& f, const ctx& sc) const {
+    constexpr bool with_gradients = Plan::grads_in_last_pass && S == Plan::stages;
     using Rs = typename Plan::template pass_reductions<S, Key>;
-    using Sched = typename Plan::template pass_schedule<S, Key>;
+    using RG = std::conditional_t<with_gradients, typename Plan::row_grads_in_pass, tlist<>>;
+    using Sched = typename decltype([] {
+      if constexpr (with_gradients) return std::type_identity<typename Plan::template last_pass_schedule<>>{};
+      else return std::type_identity<typename Plan::template pass_schedule<S, Key>>{};
+    }())::type;
     using PV = loop_lanes_t<T, Key, Sched>;
-    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, plan::all_operands_t<Rs>>, PV, Key>;
+    using Reads = typename plan::concat2<plan::all_operands_t<Rs>, RG>::type;
+    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, Reads>, PV, Key>;
     cur_t c(d, &f);
     c.start_rows(sc.i);
     auto accs = make_accumulators<PV>(Rs{});
+    [[maybe_unused]] const auto outs = row_grad_outputs(sc.i);
+    [[maybe_unused]] const PV scale(d.scale);
     auto step = [&](std::ptrdiff_t pos, int n) XLOSS_LAMBDA_INLINE {
       c.pos = pos;
       c.n = n;
@@ -832,6 +844,10 @@ struct executor {
       detail::for_each_type(Rs{}, [&]<class R>() XLOSS_LAMBDA_INLINE {
         accumulate(std::get<index_of_v<R, Rs>>(accs), ef, c, valid);
       });
+      std::size_t g = 0;
+      detail::for_each_type(RG{}, [&]<class G>() XLOSS_LAMBDA_INLINE {
+        store_lane(outs[g++] + pos, scale * fetch<G, PV>(ef, c), n);
+      });
     };
     for_packs<lane::width_v<PV>>(c.template extent<detail::nth_t<Rs, 0>>(), step);
     detail::for_each_type(Rs{}, [&]<class R>() XLOSS_LAMBDA_INLINE {
@@ -840,34 +856,43 @@ struct executor {
   }
   template <class L, class... R> static auto make_accumulators(tlist<R...>) { return std::tuple<accumulator<R, L>...>{}; }
 
-  // One pass over the row writing every row gradient. Inlined into the
-  // per-sample loop: as a call it cost a vzeroupper, a stack frame and the
-  // re-broadcast of its per-sample values per sample, and GCC vectorised the
-  // per-sample scalars around the call badly (triplet float 10⁶ fused /
-  // hand-written 1.25 -> 1.0, cosine 2.4 -> 2.0; idle machine, interleaved).
+  // Where sample i's row gradients start.
+  XLOSS_INLINE std::array<T*, Plan::row_grads::size> row_grad_outputs(std::ptrdiff_t i) const {
+    std::array<T*, Plan::row_grads::size> outs{};
+    for (std::size_t g = 0; g < outs.size(); ++g) {
+      const view<T>& o = d.grads[n_scalar_grads + g];
+      outs[g] = o.p + i * o.rs;
+    }
+    return outs;
+  }
+
+  // One pass over the row writing every row gradient (unless the last row
+  // pass wrote them), then the scatter terms. Inlined into the per-sample
+  // loop: as a call it cost a vzeroupper, a stack frame and the re-broadcast
+  // of its per-sample values per sample, and GCC vectorised the per-sample
+  // scalars around the call badly (triplet float 10⁶ fused / hand-written
+  // 1.25 -> 1.0, cosine 2.4 -> 2.0; idle machine, interleaved).
   XLOSS_INLINE void gradient_pass(sample_frame& f, const ctx& sc) const {
     using Sched = typename Plan::grad_schedule;
     using RG = typename Plan::row_grads;
-    using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, RG>, V, out_index>;
-    cur_t c(d, &f);
-    c.start_rows(sc.i);
-    std::array<T*, RG::size> outs{};
-    for (std::size_t g = 0; g < RG::size; ++g) {
-      const view<T>& o = d.grads[n_scalar_grads + g];
-      outs[g] = o.p + sc.i * o.rs;
+    const auto outs = row_grad_outputs(sc.i);
+    if constexpr (!Plan::grads_in_last_pass) {
+      using cur_t = cursor<Data, sample_frame, plan::outer_refs_t<Sched, RG>, V, out_index>;
+      cur_t c(d, &f);
+      c.start_rows(sc.i);
+      const V scale(d.scale);
+      auto step = [&](std::ptrdiff_t pos, int n) XLOSS_LAMBDA_INLINE {
+        c.pos = pos;
+        c.n = n;
+        frame<Sched, V> ef;
+        compute_all<Sched, V>(ef, c);
+        std::size_t g = 0;
+        detail::for_each_type(RG{}, [&]<class G>() XLOSS_LAMBDA_INLINE {
+          store_lane(outs[g++] + pos, scale * fetch<G, V>(ef, c), n);
+        });
+      };
+      for_packs<W>(d.cols, step);
     }
-    const V scale(d.scale);
-    auto step = [&](std::ptrdiff_t pos, int n) XLOSS_LAMBDA_INLINE {
-      c.pos = pos;
-      c.n = n;
-      frame<Sched, V> ef;
-      compute_all<Sched, V>(ef, c);
-      std::size_t g = 0;
-      detail::for_each_type(RG{}, [&]<class G>() XLOSS_LAMBDA_INLINE {
-        store_lane(outs[g++] + pos, scale * fetch<G, V>(ef, c), n);
-      });
-    };
-    for_packs<W>(d.cols, step);
     std::size_t g = 0;
     detail::for_each_type(typename Plan::scatters{}, [&]<class Ss>() XLOSS_LAMBDA_INLINE {
       detail::for_each_type(Ss{}, [&]<class Sc>() XLOSS_LAMBDA_INLINE { scatter_pass<Sc>(f, sc, outs[g]); });

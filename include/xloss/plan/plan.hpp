@@ -287,6 +287,27 @@ struct split_grad<expr<op::mul, C, A>> {
   using scatters = typename scale_all<typename split_grad<A>::scatters, C>::type;
 };
 
+// ------------------------------------------------------------ gradients in the last pass
+// A row gradient read at the row loop's position: out → j and X[out] → X (a
+// row written alone), so that the nodes it shares with the reductions of the
+// pass it is written in are the same types, computed once.
+template <class E>
+constexpr auto at_row_position(E e) {
+  if constexpr (std::is_same_v<E, out_index>) return index_var<0>{};
+  else if constexpr (!detail::depends_on_v<E, out_index>) return e;
+  else if constexpr (is_node_v<E, op::at> && is_row_var_v<detail::arg_t<E, 0>> &&
+                     std::is_same_v<detail::arg_t<E, 1>, out_index>)
+    return detail::arg_t<E, 0>{};
+  else return [&]<class Op, class... A>(expr<Op, A...>) { return expr<Op, decltype(at_row_position(A{}))...>{}; }(e);
+}
+// Does E hold a reduction that varies with out (whose own index j would
+// capture out → j)?
+template <class E> struct reduces_along_out : std::false_type {};
+template <class Op, class... A>
+struct reduces_along_out<expr<Op, A...>>
+    : std::bool_constant<(is_reduction_op_v<Op> && detail::depends_on_v<expr<Op, A...>, out_index>) ||
+                         (reduces_along_out<A>::value || ...)> {};
+
 // ------------------------------------------------------------ the plan
 // Roots: the lowered loss, then the lowered derivatives for per-sample
 // scalars, then those for rows (free index `out`).
@@ -332,6 +353,30 @@ struct plan<Loss, tlist<SG...>, tlist<RG...>> {
   using pass_schedule = elem_schedule_t<all_operands_t<pass_reductions<S, Key>>, Key>;
 
   using grad_schedule = elem_schedule_t<row_grads, out_index>;
+
+  // Are the dense row gradients written during the last row pass? Yes when
+  // they read nothing that pass, or anything after it, computes (MultiMargin,
+  // MultiLabelSoftMargin: each element's gradient is known before the row's
+  // sum is) and that pass is one sweep along the row: the row is then swept
+  // once for the value and the gradients together, as a hand-written loop
+  // does, instead of twice, and their element schedules are one
+  // (last_pass_schedule), so what the value and the gradient share — the
+  // exp(−|x|) of a log-sigmoid and of its derivative — is computed once.
+  static constexpr bool grads_in_last_pass = [] {
+    if constexpr (sizeof...(RG) == 0 || stages == 0 || (reduces_along_out<typename split_grad<RG>::dense>::value || ...)) {
+      return false;
+    } else if constexpr (!std::is_same_v<keys_at<stages>, tlist<row_loop<>>>) {
+      return false;
+    } else {
+      return []<class... N>(tlist<N...>) { return ((stage_v<N> < stages) && ...); }(
+          outer_refs_t<grad_schedule, row_grads>{});
+    }
+  }();
+  using row_grads_in_pass = tlist<decltype(at_row_position(typename split_grad<RG>::dense{}))...>;
+  template <int S = stages>
+  using last_pass_schedule =
+      elem_schedule_t<typename concat2<all_operands_t<pass_reductions<S, row_loop<>>>, row_grads_in_pass>::type,
+                      row_loop<>>;
   template <class S> using scatter_schedule = elem_schedule_t<scatter_roots<S>, typename reduction_index<S>::type>;
 };
 
